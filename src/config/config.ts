@@ -1,0 +1,91 @@
+import { config as readDotenv } from 'dotenv';
+import { z } from 'zod';
+
+const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
+const num = (def: number, min = 0) => z.coerce.number().min(min).default(def);
+const bool = (def: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .default(def ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const optional = () =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+/**
+ * Every setting tgpulse reads from the environment. `.env.example` documents each one; keep the two in step.
+ */
+export const ConfigSchema = z.object({
+  // Temporal
+  TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().default('tgpulse'),
+  TEMPORAL_UI_URL: z.url().default('http://127.0.0.1:8233'),
+  TEMPORAL_API_KEY: optional(),
+  TEMPORAL_TLS: bool(false),
+  // Redis
+  REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).default('redis://127.0.0.1:6379'),
+  REDIS_KEY_PREFIX: z.string().default('tgpulse:'),
+  // Files
+  DATA_DIR: z.string().default('data'),
+  OUTPUT_DIR: z.string().default('out'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // Anti-spam
+  RATE_RPS: num(4, 0.01),
+  RATE_BURST: int(4, 1),
+  MAX_DM_PER_DAY: int(20),
+  MAX_JOINS_PER_DAY: int(20),
+  MAX_GROUPS: int(200),
+  PAUSE_MEMBERS_EVERY: int(5000, 1),
+  PAUSE_MEMBERS_SECONDS: num(1),
+  PAUSE_DM_EVERY: int(20, 1),
+  PAUSE_DM_SECONDS: num(60),
+  PAUSE_JOIN_SECONDS: num(3),
+  FLOOD_WAIT_TIMER_THRESHOLD_SECONDS: int(60, 1),
+  // LLM (unset OPENAI_BASE_URL and OPENAI_API_KEY: the no-model digest)
+  OPENAI_BASE_URL: z.url().optional(),
+  OPENAI_API_KEY: optional(),
+  LLM_MODEL: z.string().default('gpt-4o-mini'),
+  LLM_CONTEXT_TOKENS: int(128_000, 1024),
+  LLM_MAX_OUTPUT_TOKENS: int(2048, 64),
+  LLM_PRICE_INPUT_PER_MTOK: num(0),
+  LLM_PRICE_OUTPUT_PER_MTOK: num(0),
+  LLM_CONCURRENCY: int(4, 1),
+  MAX_TOKENS_PER_JOB: int(2_000_000, 1),
+  // Telegram
+  TG_API_ID: z.coerce.number().int().positive().optional(),
+  TG_API_HASH: z.string().regex(/^[0-9a-f]{32}$/, 'must be the 32 hex characters shown at my.telegram.org').optional(),
+  SESSION_DIR: z.string().default('data/sessions'),
+  SESSION_NAME: z.string().regex(/^[A-Za-z0-9_-]+$/, 'may hold only letters, digits, _ and -').default('default'),
+  // Operations
+  METRICS_PORT: int(9464),
+});
+export type Config = z.infer<typeof ConfigSchema>;
+
+/** A setting that is missing or wrong. The message lists every problem, one per line. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`tgpulse cannot start: the configuration has ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join('\n')}\nSee .env.example for every setting.`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates the configuration. Throws {@link ConfigError} listing every bad or missing value. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = ConfigSchema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => {
+    const key = issue.path.join('.');
+    const value = env[key];
+    const shown = value === undefined ? 'unset' : /KEY|HASH|TOKEN|SECRET|PASSWORD/.test(key) ? 'set (hidden)' : JSON.stringify(value);
+    return `${key} (${shown}): ${issue.message}`;
+  });
+  throw new ConfigError(problems);
+}
+
+/** Loads `.env` from the working folder into the environment, without overriding what is already set. */
+export function loadDotenv(): void {
+  readDotenv({ quiet: true });
+}

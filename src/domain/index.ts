@@ -1,0 +1,6 @@
+export * from './chat-message';
+export * from './chat-info';
+export * from './participant';
+export * from './summary';
+export * from './job';
+export * from './errors';

@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import { ChatInfo } from './chat-info';
+import { TokenUsage } from './summary';
+
+/** Upper bound of a user prompt, in characters: beyond it the prompt is refused, not cut. */
+export const MAX_PROMPT_CHARS = 4000;
+
+const IsoDate = z.iso.datetime({ offset: true }).or(z.iso.date());
+
+export const ExportSource = z.object({
+  kind: z.literal('export'),
+  /** Absolute path of a Telegram Desktop `result.json`. */
+  path: z.string().min(1),
+  /** Chat name or id, for full-account exports. */
+  chat: z.string().optional(),
+});
+
+export const TelegramSource = z.object({
+  kind: z.literal('telegram'),
+  account: z.string().min(1),
+  /** A link, @username, or id, as the user gave it. */
+  chat: z.string().min(1),
+});
+
+export const JobSource = z.discriminatedUnion('kind', [ExportSource, TelegramSource]);
+export type JobSource = z.infer<typeof JobSource>;
+
+export const Delivery = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('files'), dir: z.string().min(1) }),
+  z.object({ kind: z.literal('telegram'), account: z.string().min(1), chat: z.string().min(1) }),
+]);
+export type Delivery = z.infer<typeof Delivery>;
+
+/** Everything a `summarizeChat` run needs. It travels through Temporal history, so it holds no secret. */
+export const JobInput = z.object({
+  source: JobSource,
+  since: IsoDate.optional(),
+  until: IsoDate.optional(),
+  prompt: z
+    .string()
+    .trim()
+    .min(1, 'the prompt is empty: say what you want to know, or leave --prompt out for the digest')
+    .max(MAX_PROMPT_CHARS, `the prompt is longer than ${MAX_PROMPT_CHARS} characters: shorten it`)
+    .optional(),
+  delivery: Delivery,
+});
+export type JobInput = z.infer<typeof JobInput>;
+
+/** A pointer to something in the artifact store. */
+export const ArtifactRef = z.object({ key: z.string(), bytes: z.number().int().nonnegative() });
+export type ArtifactRef = z.infer<typeof ArtifactRef>;
+
+/** Where an extracted history lives: its pages, in order, under one prefix. */
+export const HistoryRef = z.object({
+  prefix: z.string(),
+  pages: z.number().int().nonnegative(),
+  messages: z.number().int().nonnegative(),
+});
+export type HistoryRef = z.infer<typeof HistoryRef>;
+
+export const JobResult = z.object({
+  jobId: z.string(),
+  chat: ChatInfo,
+  messages: z.number().int().nonnegative(),
+  model: z.string(),
+  usage: TokenUsage.optional(),
+  /** Files written for the user (Markdown, JSON), absolute paths. */
+  files: z.array(z.string()),
+  /** Where the summary was posted, when delivered to Telegram. */
+  postedTo: z.string().optional(),
+});
+export type JobResult = z.infer<typeof JobResult>;
+
+export const JobPhase = z.enum(['starting', 'extracting', 'waiting', 'summarizing', 'delivering', 'done', 'failed']);
+export type JobPhase = z.infer<typeof JobPhase>;
+
+export interface JobProgress {
+  phase: JobPhase;
+  messages: number;
+  /** Set while the job sleeps through a Telegram flood wait. */
+  resumesAt?: string;
+}

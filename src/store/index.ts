@@ -1,0 +1,3 @@
+export { LocalArtifactStore } from './artifact-store';
+export type { ArtifactStore } from './artifact-store';
+export { HISTORY_PAGE_SIZE, historyPageKey, writeHistoryPage, readHistoryPage, readHistory } from './history';
