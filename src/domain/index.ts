@@ -4,3 +4,5 @@ export * from './participant';
 export * from './summary';
 export * from './job';
 export * from './errors';
+export * from './history-source';
+export * from './links';

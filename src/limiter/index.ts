@@ -1,0 +1,1 @@
+export type { CallGuard, SafeCallOptions, TelegramOp } from './call-guard';
