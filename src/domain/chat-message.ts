@@ -25,6 +25,8 @@ export const Peer = z.object({
   id: z.string(),
   name: z.string(),
   username: z.string().optional(),
+  /** True when Telegram says the peer is a bot (live source; exports don't say, so it is absent there). */
+  bot: z.boolean().optional(),
 });
 export type Peer = z.infer<typeof Peer>;
 

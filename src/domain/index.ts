@@ -6,3 +6,5 @@ export * from './job';
 export * from './errors';
 export * from './history-source';
 export * from './links';
+export * from './weekly-metrics';
+export * from './describe-error';

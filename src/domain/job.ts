@@ -15,20 +15,10 @@ export const ExportSource = z.object({
   chat: z.string().optional(),
 });
 
-export const TelegramSource = z.object({
-  kind: z.literal('telegram'),
-  account: z.string().min(1),
-  /** A link, @username, or id, as the user gave it. */
-  chat: z.string().min(1),
-});
-
-export const JobSource = z.discriminatedUnion('kind', [ExportSource, TelegramSource]);
+export const JobSource = z.discriminatedUnion('kind', [ExportSource]);
 export type JobSource = z.infer<typeof JobSource>;
 
-export const Delivery = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('files'), dir: z.string().min(1) }),
-  z.object({ kind: z.literal('telegram'), account: z.string().min(1), chat: z.string().min(1) }),
-]);
+export const Delivery = z.discriminatedUnion('kind', [z.object({ kind: z.literal('files'), dir: z.string().min(1) })]);
 export type Delivery = z.infer<typeof Delivery>;
 
 /** Everything a `summarizeChat` run needs. It travels through Temporal history, so it holds no secret. */
@@ -66,8 +56,8 @@ export const JobResult = z.object({
   usage: TokenUsage.optional(),
   /** Files written for the user (Markdown, JSON), absolute paths. */
   files: z.array(z.string()),
-  /** Where the summary was posted, when delivered to Telegram. */
-  postedTo: z.string().optional(),
+  /** Things the user should know about the run, e.g. that a prompt was ignored because no LLM is configured. */
+  notes: z.array(z.string()),
 });
 export type JobResult = z.infer<typeof JobResult>;
 

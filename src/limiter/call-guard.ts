@@ -11,6 +11,21 @@ export interface SafeCallOptions<T> {
    * never imports gramjs). A resulting `FloodWaitError` pauses the whole account.
    */
   mapError?: (err: unknown) => unknown;
+  /**
+   * Called each time the call has to wait (no token yet, or a pause), before the wait: an activity heartbeats
+   * here so a long wait does not look like a dead worker.
+   */
+  onWait?: (wait: WaitInfo) => void;
+}
+
+/** Why and how long a guarded call waits before it may go out. */
+export interface WaitInfo {
+  /** How long this wait is, in ms. */
+  waitMs: number;
+  /** `rate`: no token yet; `pause`: a smart pause of the call's kind; `flood`: the account is paused (FLOOD_WAIT). */
+  reason: 'rate' | 'pause' | 'flood';
+  /** When the wait ends, ISO 8601 UTC. */
+  until: string;
 }
 
 /**

@@ -1,18 +1,33 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
 import { startRedis, startTemporal } from '../../src/devstack';
 import { STACK_FILE } from './stack';
+
+const quietLogger = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 
 /**
  * Starts one real redis-server and one real Temporal dev server for the whole run. Suites read their addresses
  * from the environment (TGPULSE_TEST_REDIS_URL, TGPULSE_TEST_TEMPORAL_ADDRESS) and isolate themselves with random
- * key prefixes and task queues.
+ * key prefixes and task queues. The workflows are bundled once here; a suite whose workflows do not bundle fails
+ * on its own (the worker bundles them again and reports why) instead of failing the whole run.
  */
+
 export default async function globalSetup(): Promise<void> {
   const logDir = join(tmpdir(), `tgpulse-test-${process.pid}`);
   mkdirSync(logDir, { recursive: true });
-  const [redis, temporal] = await Promise.all([startRedis({ logDir }), startTemporal({ logDir })]);
+  const bundlePath = join(logDir, 'workflow-bundle.js');
+  const [redis, temporal, bundle] = await Promise.all([
+    startRedis({ logDir }),
+    startTemporal({ logDir }),
+    // Bundling the workflows takes seconds: do it once for every suite.
+    bundleWorkflowCode({ workflowsPath: join(__dirname, '../../src/workflows'), logger: quietLogger }).catch(() => null),
+  ]);
+  if (bundle) {
+    writeFileSync(bundlePath, bundle.code);
+    process.env.TGPULSE_TEST_WORKFLOW_BUNDLE = bundlePath;
+  }
   process.env.TGPULSE_TEST_REDIS_URL = `redis://127.0.0.1:${redis.port}`;
   process.env.TGPULSE_TEST_TEMPORAL_ADDRESS = temporal.address;
   process.env.TGPULSE_TEST_LOG_DIR = logDir;

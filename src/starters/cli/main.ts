@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { registry } from './commands';
-import { reportCliError } from './errors';
+import { reportCliError } from './report-error';
 
 /** `tgpulse`: starts, watches and inspects jobs. Each command lives in `commands/<name>.ts`. */
 async function main(argv: string[]): Promise<number> {

@@ -1,6 +1,14 @@
 import type { Command } from 'commander';
+import { registerLimits } from './limits';
+import { registerLogin } from './login';
+import { registerLogout } from './logout';
+import { registerRerun } from './rerun';
+import { registerResult } from './result';
+import { registerRuns } from './runs';
+import { registerSummarize } from './summarize';
+import { registerWhoami } from './whoami';
 
 /** A CLI command adds itself to the program. Keep this list in the order `--help` should show. */
 export type RegisterCommand = (program: Command) => void;
 
-export const registry: RegisterCommand[] = [];
+export const registry: RegisterCommand[] = [registerSummarize, registerRuns, registerResult, registerRerun, registerLimits, registerLogin, registerWhoami, registerLogout];

@@ -1,0 +1,16 @@
+import type { ChatInfo, Delivery, Summary } from '../domain';
+import { deliverToFiles } from '../deliver';
+import type { ActivityDeps } from './deps';
+import { withFailureMapping } from './failures';
+
+export function createDeliverActivities(deps: ActivityDeps) {
+  /** Delivers a stored summary where the job asked. Files are named after the job: a retry replaces them. */
+  async function deliverSummary(input: { jobId: string; chat: ChatInfo; summaryKey: string; delivery: Delivery }): Promise<{ files: string[] }> {
+    return withFailureMapping(async () => {
+      const summary = JSON.parse((await deps.store.get(input.summaryKey)).toString('utf8')) as Summary;
+      const files = await deliverToFiles({ dir: input.delivery.dir, jobId: input.jobId, chat: input.chat, summary });
+      return { files };
+    });
+  }
+  return { deliverSummary };
+}

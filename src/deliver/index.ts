@@ -1,0 +1,2 @@
+export { renderMarkdown } from './render-markdown';
+export { deliverToFiles, slug } from './file-delivery';

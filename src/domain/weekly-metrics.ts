@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { Peer } from './chat-message';
+
+/** An ISO 8601 week id, `2026-W46`. Whether the week exists in its year is checked by `parseWeekId` (src/recap). */
+export const WeekId = z.string().regex(/^\d{4}-W\d{2}$/, 'a week id looks like 2026-W46 (ISO year, "-W", two-digit week)');
+export type WeekId = z.infer<typeof WeekId>;
+
+/** A message a recap points at (a demo, a blocker, an open question, a most-reacted message). */
+export const RecapItem = z.object({
+  messageId: z.number().int(),
+  sender: Peer.optional(),
+  /** When it was sent, ISO 8601 UTC. */
+  date: z.string(),
+  /** The message's text on one line, shortened. */
+  text: z.string(),
+  /** The first link of the message, if any: for demos, usually the demo itself. */
+  link: z.string().optional(),
+  /** Whether someone other than the sender replied to it directly (a blocker that got help). */
+  replied: z.boolean(),
+});
+export type RecapItem = z.infer<typeof RecapItem>;
+
+/**
+ * A cohort's activity over one week, in the cohort's time zone. Computed by `createWeekAccumulator` (src/recap),
+ * which documents exactly what each number counts; stored per cohort and week, and compared week over week.
+ */
+export const WeeklyMetrics = z.object({
+  chatId: z.number().int(),
+  week: WeekId,
+  /** IANA time zone the week's boundaries are taken in. */
+  zone: z.string(),
+  /** The week's first instant (Monday 00:00 local), ISO 8601 UTC. */
+  start: z.string(),
+  /** The next week's first instant (exclusive end), ISO 8601 UTC. */
+  end: z.string(),
+  messages: z.number().int().nonnegative(),
+  activeMembers: z.number().int().nonnegative(),
+  /** Members of the group when the recap ran, if known. */
+  memberCount: z.number().int().nonnegative().nullable(),
+  /** activeMembers / memberCount, 0..1; null when the member count is unknown. */
+  activeShare: z.number().min(0).max(1).nullable(),
+  newMembers: z.number().int().nonnegative(),
+  departedMembers: z.number().int().nonnegative(),
+  replies: z.number().int().nonnegative(),
+  threadsStarted: z.number().int().nonnegative(),
+  questions: z.object({
+    asked: z.number().int().nonnegative(),
+    answered: z.number().int().nonnegative(),
+    ids: z.array(z.number().int()),
+    unansweredIds: z.array(z.number().int()),
+    /** The unanswered questions themselves, newest last, at most a few dozen. */
+    open: z.array(RecapItem),
+  }),
+  medianFirstReplySeconds: z.number().nonnegative().nullable(),
+  demos: z.array(RecapItem),
+  blockers: z.array(RecapItem),
+  topContributors: z.array(z.object({ peer: Peer, messages: z.number().int().positive() })),
+  /** Members who answered the most questions (first answer from someone other than the asker). */
+  helpers: z.array(z.object({ peer: Peer, answered: z.number().int().positive() })),
+  mostReacted: z.array(RecapItem.extend({ reactions: z.number().int().positive() })),
+  /** Messages per local day, Monday first. */
+  perDay: z.array(z.number().int().nonnegative()).length(7),
+});
+export type WeeklyMetrics = z.infer<typeof WeeklyMetrics>;

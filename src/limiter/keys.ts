@@ -1,0 +1,45 @@
+/**
+ * Every Redis key the limiter touches, from one place. An account's keys share the hash tag `{account}` so a Lua
+ * script that reads several of them stays on one slot (Redis Cluster) and one script call stays atomic.
+ */
+export interface LimiterKeys {
+  /** Hash {tokens, ts}: the account's token bucket. */
+  bucket(account: string): string;
+  /** String holding the epoch ms until which every call of the account waits (FLOOD_WAIT, SLOWMODE_WAIT). */
+  floodPause(account: string): string;
+  /** String holding the epoch ms until which calls of one pause group wait (the smart pauses). */
+  opPause(account: string, group: PauseGroup): string;
+  /** Counter behind a smart pause ("every N members", "every N messages"). */
+  pauseCounter(account: string, group: PauseGroup): string;
+  /** Daily quota counter for one UTC day (`YYYY-MM-DD`). */
+  dailyQuota(account: string, quota: DailyQuota, day: string): string;
+  /** The number of groups the account has joined (the ceiling, not reset daily). */
+  groups(account: string): string;
+  /** Hash of per-day counters (calls, throttled, flood waits) for `tgpulse limits`. */
+  stats(account: string, day: string): string;
+  /** Set of every account the limiter has seen. */
+  accounts(): string;
+}
+
+/** Calls that share a smart pause: joins and leaves are spaced together. */
+export type PauseGroup = 'dm' | 'join' | 'members';
+
+/** The quotas counted per UTC day. */
+export type DailyQuota = 'dm' | 'joins';
+
+/** Builds the key set under `prefix` (config `REDIS_KEY_PREFIX`, a random one per test). */
+export function limiterKeys(prefix: string): LimiterKeys {
+  const base = `${prefix}limiter:`;
+  // Accounts are names we choose (session names), but a colon or brace in one must not collide with another's keys.
+  const tag = (account: string) => `{${encodeURIComponent(account)}}`;
+  return {
+    bucket: (account) => `${base}${tag(account)}:bucket`,
+    floodPause: (account) => `${base}${tag(account)}:pause`,
+    opPause: (account, group) => `${base}${tag(account)}:pause:${group}`,
+    pauseCounter: (account, group) => `${base}${tag(account)}:count:${group}`,
+    dailyQuota: (account, quota, day) => `${base}${tag(account)}:quota:${quota}:${day}`,
+    groups: (account) => `${base}${tag(account)}:groups`,
+    stats: (account, day) => `${base}${tag(account)}:stats:${day}`,
+    accounts: () => `${base}accounts`,
+  };
+}

@@ -1,0 +1,13 @@
+export {
+  collectProcessMetrics,
+  floodWaitEvents,
+  jobEvents,
+  limiterRedisErrors,
+  metricsRegistry,
+  metricsText,
+  quotaLimit,
+  quotaUsed,
+  rateLimitRequests,
+  rateLimitThrottled,
+  teleCallLatency,
+} from './metrics';

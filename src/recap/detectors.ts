@@ -1,0 +1,250 @@
+import { z } from 'zod';
+import { BadInputError } from '../domain';
+
+/** Languages that have built-in detector defaults. */
+export const DetectorLanguage = z.enum(['en', 'ru']);
+export type DetectorLanguage = z.infer<typeof DetectorLanguage>;
+
+const Hashtag = z
+  .string()
+  .trim()
+  .regex(/^#?[\p{L}\p{N}_]+$/u, 'a hashtag is letters, digits and _ (the leading # is optional)')
+  .transform((s) => s.replace(/^#/, '').toLowerCase());
+const Phrase = z
+  .string()
+  .trim()
+  .min(2, 'a phrase needs at least two characters')
+  .max(100, 'a phrase is at most 100 characters')
+  .transform((s) => s.toLowerCase());
+const Host = z
+  .string()
+  .trim()
+  .regex(/^([a-z0-9-]+\.)+[a-z]{2,}(\/[^\s]*)?$/i, 'a link host looks like loom.com or github.com/org (no scheme)')
+  .transform((s) => s.toLowerCase());
+
+/**
+ * What marks a message as one kind (demo, blocker, question):
+ * - `hashtags`: `#demo` anywhere in the text, case-insensitive;
+ * - `phrases`: a word or words, case-insensitive, matched on word boundaries (so "demo" does not match "demolish");
+ *   a trailing `*` matches any ending, for inflected languages (`застрял*` matches застрял, застряла, застряли);
+ * - `linkHosts`: a link to that host or a subdomain of it (`vercel.app` matches `my-app.vercel.app`); a host may
+ *   carry a path prefix (`github.com` or `docs.google.com/presentation`).
+ */
+export const DetectorRules = z
+  .object({
+    hashtags: z.array(Hashtag).default([]),
+    phrases: z.array(Phrase).default([]),
+    linkHosts: z.array(Host).default([]),
+  })
+  .strict();
+export type DetectorRules = z.infer<typeof DetectorRules>;
+
+/** Question rules add two shapes: text ending with a question mark, and text starting with a question word. */
+export const QuestionRules = DetectorRules.extend({
+  /** Whether a message whose text ends with `?` (or `？`) is a question. */
+  endsWithQuestionMark: z.boolean().default(true),
+  /** Words or phrases that open a question ("how", "can anyone", "подскажите"); the text must not end with `.` or `!`. */
+  startWords: z.array(Phrase).default([]),
+}).strict();
+export type QuestionRules = z.infer<typeof QuestionRules>;
+
+/**
+ * A cohort's detector settings, as written in its configuration. Rules given here are added to the built-in
+ * defaults of `languages`; set `useDefaults: false` to use only the cohort's own.
+ *
+ * @example { languages: ['ru'], demo: { hashtags: ['#показ'] }, blocker: { phrases: ['горит дедлайн'] } }
+ */
+export const DetectorConfig = z
+  .object({
+    languages: z.array(DetectorLanguage).min(1, 'name at least one language, e.g. ["en"]').default(['en', 'ru']),
+    useDefaults: z.boolean().default(true),
+    demo: DetectorRules.optional(),
+    blocker: DetectorRules.optional(),
+    question: QuestionRules.optional(),
+  })
+  .strict();
+export type DetectorConfigInput = z.input<typeof DetectorConfig>;
+export type DetectorConfig = z.infer<typeof DetectorConfig>;
+
+interface Defaults {
+  demo: DetectorRules;
+  blocker: DetectorRules;
+  question: QuestionRules;
+}
+
+const DEMO_HOSTS = [
+  'loom.com', 'youtube.com', 'youtu.be', 'vimeo.com', 'github.com', 'github.io', 'gitlab.com', 'vercel.app',
+  'netlify.app', 'pages.dev', 'fly.dev', 'onrender.com', 'herokuapp.com', 'railway.app', 'replit.com', 'repl.co',
+  'streamlit.app', 'huggingface.co', 'hf.space', 'codesandbox.io', 'stackblitz.com', 'figma.com', 'producthunt.com',
+  'testflight.apple.com', 'apps.apple.com', 'play.google.com', 'docs.google.com/presentation',
+];
+
+/** Built-in rules per language. Kept short and unambiguous: a false "demo" is worse than a missed one. */
+export const DEFAULT_DETECTORS: Record<DetectorLanguage, Defaults> = {
+  en: {
+    demo: {
+      hashtags: ['demo', 'shipped', 'launch', 'launched', 'showcase', 'release'],
+      phrases: ['demo', 'shipped', 'launched', 'just released', 'is live', 'check it out', 'try it out', 'deployed'],
+      linkHosts: DEMO_HOSTS,
+    },
+    blocker: {
+      hashtags: ['blocker', 'blocked', 'stuck', 'help'],
+      phrases: ['stuck', 'blocked', 'blocker', "can't figure out", 'cannot figure out', "can't get", 'help needed', 'need help', "doesn't work", 'does not work', 'not working', 'keeps failing'],
+      linkHosts: [],
+    },
+    question: {
+      hashtags: ['question', 'q'],
+      phrases: [],
+      linkHosts: [],
+      endsWithQuestionMark: true,
+      startWords: ['how', 'what', 'why', 'where', 'when', 'who', 'which', 'is there', 'are there', 'does anyone', 'do you', 'can anyone', 'can someone', 'could someone', 'anyone know', 'any idea', 'any ideas'],
+    },
+  },
+  ru: {
+    demo: {
+      hashtags: ['демо', 'показ', 'запустил', 'релиз'],
+      phrases: ['демо', 'демку', 'задеплоил*', 'запустил*', 'выкатил*', 'зарелизил*', 'релиз', 'смотрите что получилось', 'можно потыкать'],
+      linkHosts: DEMO_HOSTS,
+    },
+    blocker: {
+      hashtags: ['блокер', 'застрял', 'помогите', 'нужнапомощь'],
+      phrases: ['застрял*', 'блокер', 'заблокирован*', 'не могу понять', 'не получается', 'не работает', 'нужна помощь', 'помогите', 'никак не'],
+      linkHosts: [],
+    },
+    question: {
+      hashtags: ['вопрос'],
+      phrases: [],
+      linkHosts: [],
+      endsWithQuestionMark: true,
+      startWords: ['как', 'почему', 'зачем', 'где', 'когда', 'кто', 'что', 'какой', 'какая', 'какие', 'сколько', 'можно ли', 'есть ли', 'подскажите', 'кто-нибудь знает'],
+    },
+  },
+};
+
+/** What a message was found to be. A message can be several kinds at once ("stuck on deploy, any idea?"). */
+export interface Detection {
+  demo: boolean;
+  blocker: boolean;
+  question: boolean;
+}
+
+/** Compiled detectors: call `detect` once per message. */
+export interface Detectors {
+  readonly config: DetectorConfig;
+  detect(text: string, links?: readonly string[]): Detection;
+}
+
+const WORD = '[\\p{L}\\p{N}_]';
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** One regex for a list of phrases, on Unicode word boundaries (`\b` knows only ASCII, so Cyrillic needs lookarounds). */
+function phraseRegExp(phrases: readonly string[], anchored: boolean): RegExp | null {
+  if (phrases.length === 0) return null;
+  const alternatives = [...new Set(phrases)]
+    .sort((a, b) => b.length - a.length)
+    .map((p) => (p.endsWith('*') ? `${escapeRegExp(p.slice(0, -1))}${WORD}*` : escapeRegExp(p)).replace(/\\?'/g, "['’]"));
+  const head = anchored ? '^[\\s\\p{P}]*' : `(?<!${WORD})`;
+  return new RegExp(`${head}(?:${alternatives.join('|')})(?!${WORD})`, 'iu');
+}
+
+interface CompiledRules {
+  hashtags: ReadonlySet<string>;
+  phrases: RegExp | null;
+  hosts: readonly string[];
+}
+
+function compileRules(rules: DetectorRules): CompiledRules {
+  return { hashtags: new Set(rules.hashtags), phrases: phraseRegExp(rules.phrases, false), hosts: rules.linkHosts };
+}
+
+const HASHTAG = /#([\p{L}\p{N}_]+)/gu;
+const URL_IN_TEXT = /https?:\/\/[^\s<>"')\]]+/giu;
+
+function hostMatches(url: string, hosts: readonly string[]): boolean {
+  const bare = url.replace(/^[a-z]+:\/\//i, '').replace(/^www\./i, '').toLowerCase();
+  for (const host of hosts) {
+    const slash = host.indexOf('/');
+    const hostOnly = slash < 0 ? host : host.slice(0, slash);
+    const at = bare.indexOf(hostOnly);
+    // The host must be the whole host or a subdomain of it, and a path prefix must follow it when given.
+    if (at < 0 || (at > 0 && bare[at - 1] !== '.')) continue;
+    if (bare.slice(0, at).includes('/')) continue;
+    const rest = bare.slice(at + hostOnly.length);
+    if (slash < 0 ? rest === '' || /^[/:?#]/.test(rest) : rest.startsWith(host.slice(slash))) return true;
+  }
+  return false;
+}
+
+/**
+ * Validates a cohort's detector settings and compiles them. Throws a BadInputError naming the offending field.
+ *
+ * @example compileDetectors({ languages: ['en'], demo: { hashtags: ['#shipit'] } }).detect('#shipit v2 is out').demo // true
+ */
+export function compileDetectors(input: DetectorConfigInput | unknown = {}): Detectors {
+  const parsed = DetectorConfig.safeParse(input ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const where = issue.path.length ? issue.path.join('.') : 'detectors';
+    throw new BadInputError(`bad detector config at ${where}: ${issue.message}`, 'see DetectorConfig in src/recap/detectors.ts for the shape', { cause: parsed.error });
+  }
+  const config = parsed.data;
+  const merged = (kind: 'demo' | 'blocker'): DetectorRules => {
+    const own = config[kind] ?? { hashtags: [], phrases: [], linkHosts: [] };
+    const bases = config.useDefaults ? config.languages.map((l) => DEFAULT_DETECTORS[l][kind]) : [];
+    return {
+      hashtags: [...bases.flatMap((b) => b.hashtags), ...own.hashtags],
+      phrases: [...bases.flatMap((b) => b.phrases), ...own.phrases],
+      linkHosts: [...new Set([...bases.flatMap((b) => b.linkHosts), ...own.linkHosts])],
+    };
+  };
+  const ownQ = config.question;
+  const baseQ = config.useDefaults ? config.languages.map((l) => DEFAULT_DETECTORS[l].question) : [];
+  const demo = compileRules(merged('demo'));
+  const blocker = compileRules(merged('blocker'));
+  const question = compileRules({
+    hashtags: [...baseQ.flatMap((b) => b.hashtags), ...(ownQ?.hashtags ?? [])],
+    phrases: [...baseQ.flatMap((b) => b.phrases), ...(ownQ?.phrases ?? [])],
+    linkHosts: ownQ?.linkHosts ?? [],
+  });
+  const questionMark = ownQ?.endsWithQuestionMark ?? true;
+  const startWords = phraseRegExp([...baseQ.flatMap((b) => b.startWords), ...(ownQ?.startWords ?? [])], true);
+
+  return {
+    config,
+    detect(text, links) {
+      const result: Detection = { demo: false, blocker: false, question: false };
+      if (text.length === 0 && !links?.length) return result;
+      // Hashtags and URLs are rare: a cheap `includes` keeps the common message off the global regexes.
+      if (text.includes('#')) {
+        for (const m of text.matchAll(HASHTAG)) {
+          const tag = m[1]!.toLowerCase();
+          if (demo.hashtags.has(tag)) result.demo = true;
+          if (blocker.hashtags.has(tag)) result.blocker = true;
+          if (question.hashtags.has(tag)) result.question = true;
+        }
+      }
+      if (!result.blocker && blocker.phrases?.test(text)) result.blocker = true;
+      if (!result.question) {
+        const trimmed = text.trimEnd();
+        const last = trimmed[trimmed.length - 1];
+        if (questionMark && (last === '?' || last === '？')) result.question = true;
+        else if (last !== '.' && last !== '!' && startWords?.test(trimmed)) result.question = true;
+        else if (question.phrases?.test(text)) result.question = true;
+      }
+      // A demo phrase or link inside a question ("when is demo day?", "why does github.com/x fail?") is not a demo;
+      // only an explicit demo hashtag overrides that.
+      if (!result.demo && !result.question && !result.blocker) {
+        if (demo.phrases?.test(text)) result.demo = true;
+        else if (demo.hosts.length) {
+          let urls: readonly string[] | undefined = links;
+          if (!urls?.length && text.includes('://')) urls = text.match(URL_IN_TEXT) ?? undefined;
+          if (urls?.some((u) => hostMatches(u, demo.hosts))) result.demo = true;
+        }
+      }
+      return result;
+    },
+  };
+}

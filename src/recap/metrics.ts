@@ -1,0 +1,322 @@
+import type { ChatMessage, Peer, RecapItem, WeeklyMetrics } from '../domain';
+import { compileDetectors, type DetectorConfigInput, type Detectors } from './detectors';
+import { weekRange, type WeekRange } from './week';
+
+/** Service actions that bring a member in; the members are the action's `members`, else its actor. */
+export const JOIN_ACTIONS: ReadonlySet<string> = new Set(['join_group_by_link', 'join_group_by_request', 'invite_members', 'chat_add_user', 'chat_joined_by_link', 'chat_joined_by_request']);
+/** Service actions that take a member out (removed by an admin, or left: then the actor removes themself). */
+export const LEAVE_ACTIONS: ReadonlySet<string> = new Set(['remove_members', 'chat_delete_user', 'leave_group']);
+
+export interface WeekAccumulatorOptions {
+  /** ISO week id, `2026-W46`. */
+  week: string;
+  /** IANA time zone of the cohort. */
+  zone: string;
+  /** Compiled detectors, or a cohort's detector config (defaults when absent). */
+  detectors?: Detectors | DetectorConfigInput;
+  /** Members of the group (e.g. `ChatInfo.memberCount`); without it `activeShare` is null. */
+  memberCount?: number;
+  /** The chat's id; else taken from the first message. */
+  chatId?: number;
+  /** Sender ids known to be bots (from the member list); see `isBot` for the other signs. */
+  botIds?: Iterable<string>;
+  /** Length of `topContributors`, `helpers` and `mostReacted`. Default 5. */
+  topN?: number;
+  /** Most unanswered questions kept with their text in `questions.open` (all ids are kept). Default 30. */
+  maxOpenQuestions?: number;
+}
+
+/**
+ * Consumes one week's messages, oldest first, and yields its `WeeklyMetrics`. Feed it a whole history: messages
+ * outside the week are skipped, except that replies sent after the week still mark a week's question answered
+ * (a Monday recap that reads up to "now" credits Sunday night's answers).
+ */
+export interface WeekAccumulator {
+  readonly range: WeekRange;
+  add(message: ChatMessage): void;
+  finish(): WeeklyMetrics;
+}
+
+/** Bots don't count as activity: Telegram says so (live), the caller knows it, or the username ends in "bot" (Telegram requires it of bots). */
+export function isBot(peer: Peer, botIds?: ReadonlySet<string>): boolean {
+  return peer.bot === true || (botIds?.has(peer.id) ?? false) || /bot$/i.test(peer.username ?? '');
+}
+
+const F_QUESTION = 1;
+const F_ROOT = 2;
+const F_BLOCKER = 4;
+const F_REPLIED = 8;
+const F_ANSWERED = 16;
+
+const TEXT_MAX = 200;
+
+function oneLine(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > TEXT_MAX ? `${flat.slice(0, TEXT_MAX - 1).trimEnd()}…` : flat;
+}
+
+function firstLink(m: ChatMessage): string | undefined {
+  if (m.links?.length) return m.links[0];
+  return /https?:\/\/[^\s<>"')\]]+/i.exec(m.text)?.[0];
+}
+
+function median(values: number[]): number | null {
+  if (values.length === 0) return null;
+  values.sort((a, b) => a - b);
+  const mid = values.length >> 1;
+  return values.length % 2 ? values[mid]! : (values[mid - 1]! + values[mid]!) / 2;
+}
+
+/**
+ * Creates the accumulator of one cohort week. What each number of the result means:
+ *
+ * - A **counted message** is a message sent within [start, end) of the week in `zone` that is not a service message
+ *   and whose sender is not a bot. Only counted messages are activity.
+ * - `messages`: counted messages. `perDay`: counted messages per local day, Monday first.
+ * - `activeMembers`: distinct senders of counted messages. `activeShare`: activeMembers / memberCount (at most 1).
+ * - `newMembers` / `departedMembers`: distinct non-bot peers named by join actions (`JOIN_ACTIONS`: joined by link or
+ *   request, invited) or leave actions (`LEAVE_ACTIONS`: removed, or left) during the week.
+ * - `replies`: counted messages that reply to another message (in or before the week). In a forum, a message
+ *   whose reply target is only its topic's root is a topic post, not a reply.
+ * - `threadsStarted`: counted messages that are not replies and got a direct reply from another member.
+ * - `questions`: counted messages the detectors call questions. A question is **answered** when another (non-bot)
+ *   member replies to it directly, whenever that reply comes. `unansweredIds` are the others.
+ * - `medianFirstReplySeconds`: over the week's questions and non-reply messages that got a direct reply from another
+ *   member, the median time from the message to the first such reply; null when none got one.
+ * - `demos` / `blockers`: counted messages the detectors call so, each with its id; a blocker is `replied` when
+ *   someone else replied to it.
+ * - `topContributors`: members with the most counted messages. `helpers`: members who gave the first answer to the
+ *   most questions. `mostReacted`: counted messages with the most reactions (all emoji summed).
+ *
+ * Memory grows with the week's message count by a few numbers per message (to find reply targets) plus the text
+ * of questions, demos and blockers; the rest of each message is dropped as soon as it is counted.
+ */
+export function createWeekAccumulator(options: WeekAccumulatorOptions): WeekAccumulator {
+  const range = weekRange(options.week, options.zone);
+  const detectors = options.detectors && 'detect' in options.detectors ? options.detectors : compileDetectors(options.detectors ?? {});
+  const botIds = new Set(options.botIds ?? []);
+  const topN = options.topN ?? 5;
+  const maxOpen = options.maxOpenQuestions ?? 30;
+  const startMs = range.start.getTime();
+  const endMs = range.end.getTime();
+  const dayMs = range.dayStarts.map((d) => d.getTime());
+  let chatId = options.chatId;
+
+  // Senders, interned: per message we keep an index, not a string.
+  const senderIndex = new Map<string, number>();
+  const senders: Peer[] = [];
+  const senderBot: boolean[] = [];
+  const senderMessages: number[] = [];
+  const senderAnswers: number[] = [];
+
+  // Counted messages, as parallel arrays of small numbers (ids arrive in increasing order: binary search finds a
+  // reply's target; a byId map is built only if they don't).
+  const ids: number[] = [];
+  const sec: number[] = [];
+  const senderOf: number[] = [];
+  const flags: number[] = [];
+  const firstReply: number[] = [];
+  let byId: Map<number, number> | null = null;
+  // Replies whose target has not been seen (yet): sources are oldest first, but not always strictly so.
+  const pending = new Map<number, { from: number; t: number }[]>();
+
+  const questionItems = new Map<number, RecapItem>();
+  const demos: { index: number; item: RecapItem }[] = [];
+  const blockers: { index: number; item: RecapItem }[] = [];
+  const topReacted: (RecapItem & { reactions: number })[] = [];
+  const perDay = [0, 0, 0, 0, 0, 0, 0];
+  const joined = new Set<string>();
+  const departed = new Set<string>();
+  let messages = 0;
+  let replies = 0;
+
+  function internSender(peer: Peer): number {
+    let i = senderIndex.get(peer.id);
+    if (i === undefined) {
+      i = senders.length;
+      senderIndex.set(peer.id, i);
+      senders.push(peer);
+      senderBot.push(isBot(peer, botIds));
+      senderMessages.push(0);
+      senderAnswers.push(0);
+    }
+    return i;
+  }
+
+  function indexOf(id: number): number {
+    if (byId) return byId.get(id) ?? -1;
+    let lo = 0;
+    let hi = ids.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const v = ids[mid]!;
+      if (v === id) return mid;
+      if (v < id) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
+
+  function item(m: ChatMessage, replied = false): RecapItem {
+    return { messageId: m.id, sender: m.sender, date: m.date, text: oneLine(m.text), link: firstLink(m), replied };
+  }
+
+  /** A reply from `from` (sender index, -1 if unknown) at `t` seconds into the week, to message `target`. */
+  function creditReply(target: number, from: number, t: number): void {
+    if (from < 0 || from === senderOf[target] || senderBot[from]) return;
+    const f = flags[target]!;
+    if (!(f & F_REPLIED)) {
+      flags[target] = f | F_REPLIED;
+      firstReply[target] = Math.max(0, t - sec[target]!);
+    }
+    if (f & F_QUESTION && !(f & F_ANSWERED)) {
+      flags[target]! |= F_ANSWERED;
+      senderAnswers[from]!++;
+    }
+  }
+
+  function replyTo(targetId: number, from: number, t: number): void {
+    const target = indexOf(targetId);
+    if (target >= 0) return creditReply(target, from, t);
+    const waiting = pending.get(targetId);
+    if (waiting) waiting.push({ from, t });
+    else pending.set(targetId, [{ from, t }]);
+  }
+
+  function countService(m: ChatMessage): void {
+    const action = m.service!.action;
+    const target = JOIN_ACTIONS.has(action) ? joined : LEAVE_ACTIONS.has(action) ? departed : null;
+    if (!target) return;
+    const peers = m.service!.members?.length ? m.service!.members : m.sender ? [m.sender] : [];
+    for (const p of peers) if (!isBot(p, botIds)) target.add(p.id);
+  }
+
+  return {
+    range,
+    add(m) {
+      const ms = Date.parse(m.date);
+      if (!(ms >= startMs)) return; // before the week, or an unparsable date
+      chatId ??= m.chatId;
+      if (ms >= endMs) {
+        // After the week: only a reply that answers one of the week's messages matters.
+        if (m.replyToId !== undefined && m.sender && !m.service) {
+          replyTo(m.replyToId, internSender(m.sender), (ms - startMs) / 1000);
+        }
+        return;
+      }
+      if (m.service) {
+        countService(m);
+        return;
+      }
+      const from = m.sender ? internSender(m.sender) : -1;
+      if (from >= 0 && senderBot[from]) return;
+
+      messages++;
+      // A day is 23-25 h around DST: guess by 24 h, then correct against the true local midnights.
+      let day = Math.min(6, Math.floor((ms - startMs) / 86_400_000));
+      while (day > 0 && ms < dayMs[day]!) day--;
+      while (day < 6 && ms >= dayMs[day + 1]!) day++;
+      perDay[day]!++;
+      if (from >= 0) senderMessages[from]!++;
+
+      const t = (ms - startMs) / 1000;
+      const isReply = m.replyToId !== undefined && m.replyToId !== m.threadId;
+      if (isReply) {
+        replies++;
+        replyTo(m.replyToId!, from, t);
+      }
+
+      const found = detectors.detect(m.text, m.links);
+      const index = ids.length;
+      if (!byId && index > 0 && m.id <= ids[index - 1]!) {
+        byId = new Map();
+        for (let i = 0; i < index; i++) byId.set(ids[i]!, i);
+      }
+      byId?.set(m.id, index);
+      ids.push(m.id);
+      sec.push(t);
+      senderOf.push(from);
+      flags.push((found.question ? F_QUESTION : 0) | (isReply ? 0 : F_ROOT) | (found.blocker ? F_BLOCKER : 0));
+      firstReply.push(-1);
+      const early = pending.get(m.id);
+      if (early) {
+        pending.delete(m.id);
+        for (const r of early) creditReply(index, r.from, r.t);
+      }
+
+      if (found.question) questionItems.set(index, item(m));
+      if (found.demo) demos.push({ index, item: item(m) });
+      if (found.blocker) blockers.push({ index, item: item(m) });
+
+      let reactions = 0;
+      for (const r of m.reactions) reactions += r.count;
+      if (reactions > 0 && (topReacted.length < topN || reactions > topReacted[topReacted.length - 1]!.reactions)) {
+        // Ties keep the earlier message: insert after every entry with as many reactions.
+        let at = topReacted.length;
+        while (at > 0 && topReacted[at - 1]!.reactions < reactions) at--;
+        topReacted.splice(at, 0, { ...item(m), reactions });
+        if (topReacted.length > topN) topReacted.pop();
+      }
+    },
+
+    finish() {
+      let threadsStarted = 0;
+      const delays: number[] = [];
+      const questionIds: number[] = [];
+      const unansweredIds: number[] = [];
+      const open: RecapItem[] = [];
+      let answered = 0;
+      for (let i = 0; i < ids.length; i++) {
+        const f = flags[i]!;
+        if (f & F_ROOT && f & F_REPLIED) threadsStarted++;
+        if (f & (F_ROOT | F_QUESTION) && f & F_REPLIED) delays.push(firstReply[i]!);
+        if (f & F_QUESTION) {
+          questionIds.push(ids[i]!);
+          if (f & F_ANSWERED) answered++;
+          else {
+            unansweredIds.push(ids[i]!);
+            open.push(questionItems.get(i)!);
+          }
+        }
+      }
+      const ranked = (counts: number[]) =>
+        counts
+          .map((n, i) => ({ i, n }))
+          .filter(({ i, n }) => n > 0 && !senderBot[i])
+          .sort((a, b) => b.n - a.n || a.i - b.i)
+          .slice(0, topN);
+      const active = senderMessages.reduce((n, c, i) => (c > 0 && !senderBot[i] ? n + 1 : n), 0);
+      const memberCount = options.memberCount ?? null;
+      return {
+        chatId: chatId ?? 0,
+        week: range.week,
+        zone: range.zone,
+        start: range.start.toISOString(),
+        end: range.end.toISOString(),
+        messages,
+        activeMembers: active,
+        memberCount,
+        activeShare: memberCount ? Math.min(1, active / memberCount) : null,
+        newMembers: joined.size,
+        departedMembers: departed.size,
+        replies,
+        threadsStarted,
+        questions: { asked: questionIds.length, answered, ids: questionIds, unansweredIds, open: open.slice(-maxOpen) },
+        medianFirstReplySeconds: median(delays),
+        demos: demos.map((d) => ({ ...d.item, replied: (flags[d.index]! & F_REPLIED) !== 0 })),
+        blockers: blockers.map((b) => ({ ...b.item, replied: (flags[b.index]! & F_REPLIED) !== 0 })),
+        topContributors: ranked(senderMessages).map(({ i, n }) => ({ peer: senders[i]!, messages: n })),
+        helpers: ranked(senderAnswers).map(({ i, n }) => ({ peer: senders[i]!, answered: n })),
+        mostReacted: topReacted.map((r) => ({ ...r, replied: (flags[indexOf(r.messageId)]! & F_REPLIED) !== 0 })),
+        perDay,
+      };
+    },
+  };
+}
+
+/** Computes a week's metrics from a stream of messages (e.g. `readHistory(store, ref)`), oldest first. */
+export async function computeWeeklyMetrics(messages: AsyncIterable<ChatMessage> | Iterable<ChatMessage>, options: WeekAccumulatorOptions): Promise<WeeklyMetrics> {
+  const acc = createWeekAccumulator(options);
+  for await (const m of messages) acc.add(m);
+  return acc.finish();
+}

@@ -1,0 +1,166 @@
+import type { ChatInfo, Peer, RecapItem, Summary, SummaryPoint, WeeklyMetrics } from '../domain';
+import { messageLink } from '../domain';
+import { compareWeeks, formatDuration, formatPercent, type MetricChange } from './history';
+import { formatWeekSpan } from './week';
+
+/** Telegram's limit on one text message, in UTF-16 code units. */
+export const TELEGRAM_TEXT_LIMIT = 4096;
+
+/** Points shown per recap section before "…and N more". */
+export const MAX_POINTS_PER_SECTION = 8;
+
+/** Section headings of a recap, in order. An LLM recap should use the same so both render alike. */
+export const RECAP_SECTIONS = ['Highlights', 'Demos', 'Blockers', 'Open questions', 'Shout-outs'] as const;
+
+const DAY_NAMES = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+function who(peer: Peer | undefined): string {
+  return peer ? peer.name || (peer.username ? `@${peer.username}` : 'someone') : 'someone';
+}
+
+function vsLastWeek(change: MetricChange | undefined): string {
+  if (!change || change.delta === null) return '';
+  const pct = formatPercent(change);
+  return pct ? ` (${pct} vs last week)` : '';
+}
+
+function itemPoints(items: readonly RecapItem[], describe: (item: RecapItem) => string): SummaryPoint[] {
+  const shown = items.slice(0, MAX_POINTS_PER_SECTION).map((item) => ({ text: describe(item), messageIds: [item.messageId] }));
+  if (items.length > MAX_POINTS_PER_SECTION) {
+    const rest = items.slice(MAX_POINTS_PER_SECTION);
+    shown.push({ text: `…and ${rest.length} more`, messageIds: rest.slice(0, 20).map((i) => i.messageId) });
+  }
+  return shown;
+}
+
+/**
+ * The no-model recap of a week: highlights (with week-over-week changes), demos, blockers, open questions and
+ * shout-outs, every point carrying the ids of its messages. `earlier` is the trend before this week, oldest first,
+ * ending with the previous week (see `loadTrend`). Sections with nothing to say are left out.
+ */
+export function buildRecapDigest(metrics: WeeklyMetrics, chat: Pick<ChatInfo, 'title'>, earlier: readonly (WeeklyMetrics | null)[] = []): Summary {
+  const changes = new Map(compareWeeks(metrics, earlier).map((c) => [c.key, c]));
+  const m = metrics;
+  const highlights: SummaryPoint[] = [];
+
+  const share = m.activeShare !== null ? ` (${Math.round(m.activeShare * 100)}% of ${m.memberCount})` : '';
+  highlights.push({
+    text: `${plural(m.messages, 'message')}${vsLastWeek(changes.get('messages'))} from ${plural(m.activeMembers, 'active member')}${share}.`,
+    messageIds: [],
+  });
+  if (m.demos.length) highlights.push({ text: `${plural(m.demos.length, 'demo')} shipped${vsLastWeek(changes.get('demos'))}.`, messageIds: m.demos.slice(0, 5).map((d) => d.messageId) });
+  if (m.questions.asked) {
+    const reply = m.medianFirstReplySeconds !== null ? `; median first reply ${formatDuration(m.medianFirstReplySeconds)}` : '';
+    highlights.push({ text: `${m.questions.answered} of ${plural(m.questions.asked, 'question')} answered${reply}.`, messageIds: [] });
+  } else if (m.medianFirstReplySeconds !== null) {
+    highlights.push({ text: `Median first reply ${formatDuration(m.medianFirstReplySeconds)}.`, messageIds: [] });
+  }
+  const stuck = m.blockers.filter((b) => !b.replied).length;
+  if (m.blockers.length) highlights.push({ text: `${plural(m.blockers.length, 'blocker')} raised${stuck ? `, ${stuck} still without a reply` : ', all got a reply'}.`, messageIds: [] });
+  if (m.newMembers || m.departedMembers) {
+    const parts = [m.newMembers ? `${plural(m.newMembers, 'new member')} joined` : '', m.departedMembers ? `${m.newMembers ? m.departedMembers : plural(m.departedMembers, 'member')} left` : ''].filter(Boolean);
+    highlights.push({ text: `${parts.join(', ')}.`, messageIds: [] });
+  }
+  const busiest = m.perDay.reduce((best, n, i) => (n > m.perDay[best]! ? i : best), 0);
+  if (m.messages) highlights.push({ text: `Busiest day: ${DAY_NAMES[busiest]} (${plural(m.perDay[busiest]!, 'message')}).`, messageIds: [] });
+  const top = m.mostReacted[0];
+  if (top) highlights.push({ text: `Most reacted: ${who(top.sender)} — “${top.text}” (${plural(top.reactions, 'reaction')}).`, messageIds: [top.messageId] });
+
+  const sections = [{ heading: 'Highlights', points: highlights }];
+  if (m.demos.length) sections.push({ heading: 'Demos', points: itemPoints(m.demos, (d) => `${who(d.sender)}: ${d.text}`) });
+  if (m.blockers.length) {
+    // Who is still stuck comes first: those are the ones an organizer should act on.
+    const ordered = [...m.blockers.filter((b) => !b.replied), ...m.blockers.filter((b) => b.replied)];
+    sections.push({ heading: 'Blockers', points: itemPoints(ordered, (b) => `${who(b.sender)}: ${b.text}${b.replied ? '' : ' (no reply yet)'}`) });
+  }
+  if (m.questions.open.length) sections.push({ heading: 'Open questions', points: itemPoints(m.questions.open, (q) => `${who(q.sender)}: ${q.text}`) });
+
+  const shoutOuts: SummaryPoint[] = [];
+  if (m.topContributors.length) {
+    shoutOuts.push({ text: `Most active: ${m.topContributors.slice(0, 3).map((c) => `${who(c.peer)} (${c.messages})`).join(', ')}.`, messageIds: [] });
+  }
+  for (const h of m.helpers.slice(0, 3)) shoutOuts.push({ text: `${who(h.peer)} answered ${plural(h.answered, 'question')}.`, messageIds: [] });
+  const shippers = [...new Set(m.demos.map((d) => who(d.sender)))];
+  if (shippers.length) shoutOuts.push({ text: `Shipped a demo: ${shippers.slice(0, 6).join(', ')}${shippers.length > 6 ? ` and ${shippers.length - 6} more` : ''}.`, messageIds: [] });
+  if (shoutOuts.length) sections.push({ heading: 'Shout-outs', points: shoutOuts });
+
+  return {
+    title: `Weekly recap · ${chat.title} · ${m.week} (${formatWeekSpan(m.week, m.zone)})`,
+    sections,
+    stats: { messages: m.messages, participants: m.activeMembers, firstDate: m.start, lastDate: m.end },
+    model: 'digest',
+  };
+}
+
+export interface RecapFormatOptions {
+  /**
+   * Ids known to exist in the chat's history. A point's id outside it gets no link (an LLM may cite an id that does
+   * not exist); when absent, every id is linked.
+   */
+  knownIds?: ReadonlySet<number>;
+}
+
+function links(chat: Pick<ChatInfo, 'id' | 'type' | 'username'>, ids: readonly number[], options: RecapFormatOptions): string[] {
+  return ids.filter((id) => !options.knownIds || options.knownIds.has(id)).flatMap((id) => messageLink(chat, id) ?? []);
+}
+
+function escapeMarkdown(text: string): string {
+  return text.replace(/([\\`*_[\]<>|])/g, '\\$1');
+}
+
+/** The recap as Markdown, for files and the README: headings per section, each point linked to its messages. */
+export function formatRecapMarkdown(recap: Summary, chat: Pick<ChatInfo, 'id' | 'type' | 'username'>, options: RecapFormatOptions = {}): string {
+  const lines = [`# ${escapeMarkdown(recap.title)}`, ''];
+  for (const section of recap.sections) {
+    lines.push(`## ${section.heading}`, '');
+    for (const point of section.points) {
+      const refs = links(chat, point.messageIds, options).map((url, i, all) => `[${all.length === 1 ? 'link' : i + 1}](${url})`);
+      lines.push(`- ${escapeMarkdown(point.text)}${refs.length ? ` (${refs.join(', ')})` : ''}`);
+    }
+    lines.push('');
+  }
+  lines.push(recap.model === 'digest' ? '_No-model digest by tgpulse._' : `_Written by ${escapeMarkdown(recap.model)} via tgpulse._`, '');
+  return lines.join('\n');
+}
+
+/**
+ * The recap as Telegram plain text (no parse mode, so nothing in a member's message can break the formatting),
+ * split into messages of at most `limit` characters at line boundaries. Links are bare `t.me` URLs, which Telegram
+ * shows as links.
+ */
+export function formatRecapTelegram(recap: Summary, chat: Pick<ChatInfo, 'id' | 'type' | 'username'>, options: RecapFormatOptions & { limit?: number } = {}): string[] {
+  const lines = [recap.title];
+  for (const section of recap.sections) {
+    lines.push('', section.heading.toUpperCase());
+    for (const point of section.points) {
+      const urls = links(chat, point.messageIds, options).slice(0, 3);
+      lines.push(`• ${point.text}${urls.length ? ` ${urls.join(' ')}` : ''}`);
+    }
+  }
+  return splitForTelegram(lines.join('\n'), options.limit ?? TELEGRAM_TEXT_LIMIT);
+}
+
+/** Splits text into parts of at most `limit` characters, preferring blank lines, then line ends, then spaces. */
+export function splitForTelegram(text: string, limit = TELEGRAM_TEXT_LIMIT): string[] {
+  const parts: string[] = [];
+  let rest = text.trim();
+  while (rest.length > limit) {
+    const window = rest.slice(0, limit + 1);
+    let cut = window.lastIndexOf('\n\n');
+    if (cut < limit / 2) cut = window.lastIndexOf('\n');
+    if (cut < limit / 2) cut = window.lastIndexOf(' ');
+    if (cut <= 0) {
+      cut = limit;
+      // Never cut a surrogate pair (an emoji) in half.
+      if (/[\uD800-\uDBFF]/.test(rest[cut - 1]!)) cut--;
+    }
+    parts.push(rest.slice(0, cut).trimEnd());
+    rest = rest.slice(cut).trimStart();
+  }
+  if (rest) parts.push(rest);
+  return parts;
+}

@@ -1,0 +1,44 @@
+import { Command } from 'commander';
+import { createLimiter, createLimiterRedis, limiterOptionsFromConfig, type LimiterStats } from '../../../limiter';
+import { cliConfig } from '../context';
+import type { RegisterCommand } from './index';
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, col) => Math.max(...rows.map((r) => (r[col] ?? '').length)));
+  return rows.map((r) => r.map((cell, col) => (col === 0 ? cell.padEnd(widths[col]!) : cell.padStart(widths[col]!))).join('  ')).join('\n');
+}
+
+/** `getStats` as `tgpulse limits` prints it: calls and waits per kind of call, pauses, quotas. */
+export function formatStats(stats: LimiterStats): string {
+  const lines = [`account ${stats.account}, today (${stats.day} UTC)`, ''];
+  lines.push(table([['call', 'calls', 'waited'], ...stats.operations.map((o) => [o.op, String(o.calls), String(o.throttled)]), ['total', String(stats.calls), String(stats.throttled)]]));
+  lines.push('', `flood waits today: ${stats.floodWaits}`);
+  lines.push(stats.pausedUntil ? `PAUSED until ${stats.pausedUntil} (flood wait): no call goes out before then` : 'not paused');
+  for (const p of stats.groupPauses) lines.push(`${p.group} calls paused until ${p.until}`);
+  lines.push('', table([['quota', 'used', 'limit', 'resets at'], ...stats.quotas.map((q) => [q.quota, String(q.used), String(q.limit), q.resetsAt ?? 'on leave'])]));
+  return `${lines.join('\n')}\n`;
+}
+
+export const registerLimits: RegisterCommand = (program) => {
+  program.addCommand(
+    new Command('limits')
+      .description("show an account's calls, waits, flood waits and quotas today (all accounts when none is named)")
+      .argument('[account]', 'the account (session name)')
+      .action(async (account: string | undefined) => {
+        const config = cliConfig();
+        const redis = createLimiterRedis(config.REDIS_URL);
+        try {
+          const limiter = createLimiter({ redis, ...limiterOptionsFromConfig(config) });
+          const accounts = account ? [account] : await limiter.listAccounts();
+          if (accounts.length === 0) {
+            process.stdout.write('no account has made a Telegram call yet\n');
+            return;
+          }
+          const all = await Promise.all(accounts.map((a) => limiter.getStats(a)));
+          process.stdout.write(all.map(formatStats).join('\n'));
+        } finally {
+          redis.disconnect();
+        }
+      }),
+  );
+};

@@ -1,0 +1,79 @@
+import { Command } from 'commander';
+import { createInterface } from 'node:readline/promises';
+import { Writable } from 'node:stream';
+import { BadInputError } from '../../../domain';
+import { createLimiter, createLimiterRedis, limiterOptionsFromConfig } from '../../../limiter';
+import { accountDepsFromConfig, loginTelegramAccount, telegramCredentials, type LoginPrompts } from '../../../telegram';
+import { cliConfig } from '../context';
+import type { RegisterCommand } from './index';
+
+interface LoginFlags {
+  session?: string;
+  phone?: string;
+  code?: string;
+  password?: string;
+}
+
+/**
+ * Asks on the terminal (prompts on stderr so stdout stays clean). Piped input works too, one answer a line, which
+ * is how a script passes the code Telegram sends. `secret` answers are not echoed.
+ */
+async function ask(question: string, secret = false): Promise<string> {
+  let muted = false;
+  const output = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      if (!muted) process.stderr.write(chunk);
+      done();
+    },
+  });
+  const rl = createInterface({ input: process.stdin, output, terminal: process.stdin.isTTY === true });
+  try {
+    const answer = rl.question(question);
+    muted = secret;
+    const text = (await answer).trim();
+    if (secret) process.stderr.write('\n');
+    if (text === '') throw new BadInputError(`No answer to "${question.trim()}"`, 'Run `tgpulse login` again');
+    return text;
+  } finally {
+    rl.close();
+  }
+}
+
+/** Flag, then environment, then a prompt. */
+export function loginPrompts(flags: LoginFlags, env: NodeJS.ProcessEnv = process.env, prompt = ask): LoginPrompts {
+  const given = (flag: string | undefined, name: string) => flag?.trim() || env[name]?.trim() || undefined;
+  return {
+    phone: async () => {
+      const phone = given(flags.phone, 'TG_PHONE') ?? (await prompt('Phone number (international form, like +4915123456789): '));
+      if (!/^\+?[0-9 ()-]{7,20}$/.test(phone)) throw new BadInputError(`"${phone}" is not a phone number`, 'Give it in international form, like +4915123456789');
+      return phone.replace(/[ ()-]/g, '');
+    },
+    code: async () => given(flags.code, 'TG_CODE') ?? prompt('The code Telegram sent (in the Telegram app, or by SMS): '),
+    password: async (hint) => given(flags.password, 'TG_PASSWORD') ?? prompt(`Two-step verification password${hint ? ` (hint: ${hint})` : ''}: `, true),
+  };
+}
+
+export const registerLogin: RegisterCommand = (program) => {
+  program.addCommand(
+    new Command('login')
+      .description('log a Telegram account in once; every tgpulse process then uses its session (data/sessions/<name>.session)')
+      .option('--session <name>', 'session name, one per account (default: SESSION_NAME)')
+      .option('--phone <phone>', 'phone number (or TG_PHONE)')
+      .option('--code <code>', 'login code (or TG_CODE, or typed when asked)')
+      .option('--password <password>', 'two-step verification password; prefer TG_PASSWORD or the prompt, flags show in `ps`')
+      .action(async (flags: LoginFlags) => {
+        const config = cliConfig();
+        telegramCredentials(config);
+        const redis = createLimiterRedis(config.REDIS_URL);
+        try {
+          const guard = createLimiter({ redis, ...limiterOptionsFromConfig(config) });
+          const deps = accountDepsFromConfig(config, { redis, guard, account: flags.session });
+          const { account, sessionFile } = await loginTelegramAccount({ ...deps, prompts: loginPrompts(flags) });
+          const name = [account.firstName, account.lastName].filter(Boolean).join(' ');
+          process.stdout.write(`Logged in as ${name}${account.username ? ` (@${account.username})` : ''}. Session "${deps.account}" saved to ${sessionFile} (readable by you only).\n`);
+        } finally {
+          redis.disconnect();
+        }
+      }),
+  );
+};

@@ -1,0 +1,38 @@
+import { Command } from 'commander';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { BadInputError } from '../../../domain';
+import { runUrl } from '../../../temporal';
+import { readProgress } from '../../jobs';
+import { cliConfig, withClient } from '../context';
+import { printResult } from '../run-output';
+import type { RegisterCommand } from './index';
+import type { summarizeChat } from '../../../workflows';
+
+export const registerResult: RegisterCommand = (program) => {
+  program.addCommand(
+    new Command('result')
+      .description('show the result of a run (or where it is, if it is still running)')
+      .argument('<run>', 'the run id printed by `summarize` or listed by `runs`')
+      .action(async (run: string) => {
+        const config = cliConfig();
+        await withClient(config, async (client) => {
+          const handle = client.workflow.getHandle<typeof summarizeChat>(run);
+          let status: string;
+          try {
+            status = (await handle.describe()).status.name;
+          } catch (err) {
+            if (err instanceof WorkflowNotFoundError) throw new BadInputError(`no run named ${run}`, 'List runs with `tgpulse runs`');
+            throw err;
+          }
+          process.stdout.write(`${run}: ${status}\nWeb UI: ${runUrl(config, run)}\n`);
+          if (status === 'RUNNING') {
+            const p = await readProgress(handle);
+            if (p) process.stdout.write(`phase ${p.phase}, ${p.messages} messages so far\n`);
+            return;
+          }
+          if (status !== 'COMPLETED') throw new BadInputError(`run ${run} ended ${status}`, 'See why in the Web UI, then start it again with `tgpulse rerun`');
+          printResult(await handle.result());
+        });
+      }),
+  );
+};

@@ -1,0 +1,39 @@
+import { Command } from 'commander';
+import { createLimiter, createLimiterRedis, limiterOptionsFromConfig } from '../../../limiter';
+import { accountDepsFromConfig, openTelegramAccount, type AccountInfo } from '../../../telegram';
+import { cliConfig } from '../context';
+import type { RegisterCommand } from './index';
+
+/** The account as `whoami` prints it; the phone number shows only its last digits. */
+export function formatAccount(session: string, me: AccountInfo): string {
+  const name = [me.firstName, me.lastName].filter(Boolean).join(' ') || '(no name)';
+  const phone = me.phone ? `${me.phone.slice(0, 3)}…${me.phone.slice(-3)}` : undefined;
+  return [`session  ${session}`, `name     ${name}`, me.username ? `username @${me.username}` : undefined, `id       ${me.id}`, phone ? `phone    ${phone}` : undefined, me.premium ? 'premium  yes' : undefined]
+    .filter((l) => l !== undefined)
+    .join('\n')
+    .concat('\n');
+}
+
+export const registerWhoami: RegisterCommand = (program) => {
+  program.addCommand(
+    new Command('whoami')
+      .description('show which Telegram account a session is logged in as')
+      .option('--session <name>', 'session name (default: SESSION_NAME)')
+      .action(async (flags: { session?: string }) => {
+        const config = cliConfig();
+        const redis = createLimiterRedis(config.REDIS_URL);
+        try {
+          const guard = createLimiter({ redis, ...limiterOptionsFromConfig(config) });
+          const deps = accountDepsFromConfig(config, { redis, guard, account: flags.session });
+          const open = await openTelegramAccount(deps);
+          try {
+            process.stdout.write(formatAccount(deps.account, await open.telegram.whoami()));
+          } finally {
+            await open.close();
+          }
+        } finally {
+          redis.disconnect();
+        }
+      }),
+  );
+};

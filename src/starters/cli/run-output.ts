@@ -1,0 +1,30 @@
+import { readFileSync } from 'node:fs';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { JobResult } from '../../domain';
+import { waitForResult } from '../jobs';
+import type { summarizeChat } from '../../workflows';
+import { progressView } from './progress-view';
+
+/** Waits for a run with a progress view on stderr. */
+export async function watchRun(handle: WorkflowHandle<typeof summarizeChat>): Promise<JobResult> {
+  const view = progressView();
+  try {
+    return await waitForResult(handle, (p) => view.update(p));
+  } finally {
+    view.stop();
+  }
+}
+
+/** Prints a finished run: the summary itself, then where its files are. */
+export function printResult(result: JobResult): void {
+  const markdown = result.files.find((f) => f.endsWith('.md'));
+  if (markdown) {
+    try {
+      process.stdout.write(`\n${readFileSync(markdown, 'utf8')}\n`);
+    } catch {
+      // The worker may run on another machine: the paths below still say where the files are.
+    }
+  }
+  for (const note of result.notes) process.stdout.write(`note: ${note}\n`);
+  process.stdout.write(`${result.messages} messages summarized (${result.model}). Files:\n${result.files.map((f) => `  ${f}`).join('\n')}\n`);
+}

@@ -1,0 +1,45 @@
+import { BadInputError, RemoteRefusedError } from '../domain';
+
+/**
+ * Telegram no longer accepts the account's session (revoked from another device, expired, the account
+ * deactivated, or the key used by two connections at once). Retrying cannot help: the user logs in again.
+ */
+export class SessionRevokedError extends RemoteRefusedError {
+  constructor(
+    readonly account: string,
+    code: string,
+    method: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${SESSION_REASONS[code] ?? 'Telegram no longer accepts this session'} (account "${account}", ${code}): log in again with \`tgpulse login --session ${account}\``, code, method, undefined, options);
+    this.name = 'SessionRevokedError';
+  }
+}
+
+const SESSION_REASONS: Record<string, string> = {
+  AUTH_KEY_UNREGISTERED: 'The session is not logged in any more (it was logged out or never finished logging in)',
+  SESSION_REVOKED: 'The session was terminated from another device',
+  SESSION_EXPIRED: 'The session expired',
+  AUTH_KEY_DUPLICATED: 'The session was used by two connections at once, so Telegram cancelled it',
+  USER_DEACTIVATED: 'The account was deleted or deactivated',
+  USER_DEACTIVATED_BAN: 'The account was banned by Telegram',
+  AUTH_KEY_INVALID: 'The session key is not valid',
+};
+
+/** Codes that mean the session is dead, see {@link SessionRevokedError}. */
+export const SESSION_DEAD_CODES: ReadonlySet<string> = new Set(Object.keys(SESSION_REASONS));
+
+/** Another process holds the account's live connection (the Redis lease). */
+export class SessionInUseError extends BadInputError {
+  constructor(
+    readonly account: string,
+    readonly holder: string,
+    readonly since: string | undefined,
+  ) {
+    super(
+      `Account "${account}" is connected to Telegram by ${holder}${since ? ` since ${since}` : ''}, and Telegram cancels a session used by two connections at once`,
+      'Stop that process first, or run this command on the worker that holds the account',
+    );
+    this.name = 'SessionInUseError';
+  }
+}

@@ -1,0 +1,45 @@
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import type { Config } from '../config';
+import { TransportError } from '../domain';
+
+type TemporalSettings = Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE' | 'TEMPORAL_API_KEY' | 'TEMPORAL_TLS'>;
+
+function unreachable(config: TemporalSettings, cause: unknown): TransportError {
+  return new TransportError(
+    `Temporal at ${config.TEMPORAL_ADDRESS} is unreachable. Start it (\`npm run demo\` starts a dev server; or \`temporal server start-dev\`) or set TEMPORAL_ADDRESS`,
+    { cause },
+  );
+}
+
+const connectionOptions = (config: TemporalSettings) => ({
+  address: config.TEMPORAL_ADDRESS,
+  ...(config.TEMPORAL_TLS || config.TEMPORAL_API_KEY ? { tls: true } : {}),
+  ...(config.TEMPORAL_API_KEY ? { apiKey: config.TEMPORAL_API_KEY } : {}),
+});
+
+/** A Temporal client for starters (CLI, userbot). Fails fast with a clear error when the server is down. */
+export async function connectClient(config: TemporalSettings): Promise<Client> {
+  try {
+    const connection = await Connection.connect({ ...connectionOptions(config), connectTimeout: '5 seconds' });
+    return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  } catch (err) {
+    throw unreachable(config, err);
+  }
+}
+
+/** The native connection a worker polls on. */
+export async function connectWorker(config: TemporalSettings): Promise<NativeConnection> {
+  try {
+    return await NativeConnection.connect(connectionOptions(config));
+  } catch (err) {
+    throw unreachable(config, err);
+  }
+}
+
+/** The Web UI page of one run. */
+export function runUrl(config: Pick<Config, 'TEMPORAL_UI_URL' | 'TEMPORAL_NAMESPACE'>, workflowId: string, runId?: string): string {
+  const base = config.TEMPORAL_UI_URL.replace(/\/+$/, '');
+  const ns = encodeURIComponent(config.TEMPORAL_NAMESPACE);
+  return `${base}/namespaces/${ns}/workflows/${encodeURIComponent(workflowId)}${runId ? `/${runId}` : ''}/history`;
+}

@@ -1,0 +1,1 @@
+export { connectClient, connectWorker, runUrl } from './connect';

@@ -1,0 +1,2 @@
+export { createGeneralWorker, WORKFLOWS_PATH } from './general-worker';
+export { openJobSource } from './sources';

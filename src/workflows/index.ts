@@ -1,0 +1,1 @@
+export { summarizeChat, progressQuery } from './summarize-chat';

@@ -1,0 +1,175 @@
+import { ActivityFailure, ApplicationFailure, proxyActivities } from '@temporalio/workflow';
+import type { createLlmActivities, LlmFailureType, LlmPartial } from '../activities/llm';
+import type { ChatInfo, HistoryRef, TokenUsage } from '../domain';
+
+type LlmActivities = ReturnType<typeof createLlmActivities>;
+
+/** Reading and chunking a long history takes a while; it calls no model. */
+const planning = proxyActivities<LlmActivities>({
+  startToCloseTimeout: '10 minutes',
+  retry: { initialInterval: '2s', maximumAttempts: 3 },
+});
+
+/**
+ * Model calls. Rate limits and server errors come back with the server's `Retry-After` as `nextRetryDelay`;
+ * without one, the backoff below. A slow local model can take minutes for a full context.
+ */
+const calling = proxyActivities<LlmActivities>({
+  startToCloseTimeout: '15 minutes',
+  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 10 },
+});
+
+const CONTEXT_LENGTH: LlmFailureType = 'LlmContextLength';
+
+export interface LlmSummarizeInput {
+  jobId: string;
+  history: HistoryRef;
+  chat: ChatInfo;
+  /** The user's request; the default summary request when absent. */
+  prompt?: string;
+}
+
+export interface LlmSummarizeResult {
+  /** The `Summary` JSON in the artifact store. */
+  summaryKey: string;
+  usage: TokenUsage;
+  /** Cited ids that were not among the messages the model was shown: dropped, never linked. */
+  droppedIds: number;
+  /** What the plan estimated, for comparing with `usage`. */
+  estimatedTokens: number;
+  chunks: number;
+}
+
+/**
+ * Summarizes a stored history with the configured LLM, whatever its length: plan (chunk and estimate, refusing a
+ * job over `MAX_TOKENS_PER_JOB`), summarize chunks in parallel (at most `LLM_CONCURRENCY` at a time), then merge
+ * the partial summaries, in several rounds when they do not fit one call. A chunk the endpoint refuses as too long
+ * is split and summarized again; nothing is cut. Runs inside a workflow (`summarizeChat` calls it); only keys and
+ * numbers pass through its history.
+ */
+export async function llmSummarize(input: LlmSummarizeInput): Promise<LlmSummarizeResult> {
+  const plan = await planning.planLlmSummary(input);
+  const { jobId } = input;
+  let usage: TokenUsage = { promptTokens: 0, completionTokens: 0, calls: 0, costUsd: 0 };
+  let droppedIds = 0;
+  const count = (p: LlmPartial) => {
+    usage = add(usage, p.usage);
+    droppedIds += p.droppedIds;
+    return p;
+  };
+
+  // Map. A chunk refused as too long becomes smaller chunks, summarized in its place so order is kept.
+  const summarize = async (chunk: string): Promise<LlmPartial[]> => {
+    try {
+      return [count(await calling.summarizeChunk({ jobId, chunk }))];
+    } catch (err) {
+      const refused = contextRefusal(err);
+      if (!refused) throw err;
+      const pieces = await planning.splitChunk({ jobId, chunk, contextTokens: refused.contextTokens });
+      // One after another, so a split never exceeds the concurrency the user set.
+      const out: LlmPartial[] = [];
+      for (const piece of pieces) out.push(...(await summarize(piece)));
+      return out;
+    }
+  };
+  let level = (await pool(plan.chunks, plan.concurrency, summarize)).flat();
+
+  // Reduce, round after round, until one merge takes everything that is left.
+  let budget = plan.reduceBudgetTokens;
+  for (;;) {
+    const groups = packGroups(level, budget);
+    if (groups.length === 1) {
+      try {
+        const final = count(await calling.reduceSummaries({ jobId, inputs: groups[0]!.map((p) => p.key), final: true, usageSoFar: usage }));
+        return { summaryKey: final.key, usage, droppedIds, estimatedTokens: plan.estimate.tokens, chunks: plan.chunks.length };
+      } catch (err) {
+        if (!contextRefusal(err)) throw err;
+        budget = shrink(budget, groups[0]!);
+        continue;
+      }
+    }
+    const merge = async (group: LlmPartial[]): Promise<LlmPartial[]> => {
+      if (group.length === 1) return group;
+      try {
+        return [count(await calling.reduceSummaries({ jobId, inputs: group.map((p) => p.key), final: false }))];
+      } catch (err) {
+        if (!contextRefusal(err)) throw err;
+        budget = shrink(budget, group);
+        const half = Math.ceil(group.length / 2);
+        return [...(await merge(group.slice(0, half))), ...(await merge(group.slice(half)))];
+      }
+    };
+    const next = (await pool(groups, plan.concurrency, merge)).flat();
+    if (next.length >= level.length) throw tooLongToMerge();
+    level = next;
+  }
+}
+
+function contextRefusal(err: unknown): { contextTokens?: number } | undefined {
+  if (!(err instanceof ActivityFailure) || !(err.cause instanceof ApplicationFailure) || err.cause.type !== CONTEXT_LENGTH) return undefined;
+  const detail = err.cause.details?.[0] as { contextTokens?: number | null } | undefined;
+  return { contextTokens: detail?.contextTokens ?? undefined };
+}
+
+/** A smaller merge budget after a refusal: half of what the refused group held, so the next grouping differs. */
+function shrink(budget: number, refused: LlmPartial[]): number {
+  if (refused.length < 2) throw tooLongToMerge();
+  return Math.min(budget, Math.floor(refused.reduce((sum, p) => sum + p.tokens, 0) / 2));
+}
+
+function tooLongToMerge(): ApplicationFailure {
+  return ApplicationFailure.create({
+    message: 'the partial summaries are too long to merge within the model\'s context: lower LLM_MAX_OUTPUT_TOKENS, or set LLM_CONTEXT_TOKENS to the model\'s real context',
+    type: 'LlmSetup' satisfies LlmFailureType,
+    nonRetryable: true,
+  });
+}
+
+/**
+ * Consecutive groups of partials whose tokens fit `budget`, at least two per group (a merge of one would not
+ * progress): a refusal of an over-budget pair is handled by the caller.
+ */
+export function packGroups(partials: LlmPartial[], budget: number): LlmPartial[][] {
+  const groups: LlmPartial[][] = [];
+  let current: LlmPartial[] = [];
+  let used = 0;
+  for (const p of partials) {
+    if (current.length >= 2 && used + p.tokens > budget) {
+      groups.push(current);
+      current = [];
+      used = 0;
+    }
+    current.push(p);
+    used += p.tokens;
+  }
+  if (current.length) groups.push(current);
+  // A lone partial at the end joins the group before it rather than waiting a whole round.
+  if (groups.length > 1 && groups[groups.length - 1]!.length === 1) {
+    const last = groups.pop()!;
+    groups[groups.length - 1]!.push(...last);
+  }
+  return groups;
+}
+
+/** Runs `fn` over `items` with at most `limit` at a time, results in item order. Deterministic, so workflow-safe. */
+async function pool<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array<R>(items.length);
+  let next = 0;
+  const runner = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, runner));
+  return out;
+}
+
+function add(a: TokenUsage, b: TokenUsage): TokenUsage {
+  return {
+    promptTokens: a.promptTokens + b.promptTokens,
+    completionTokens: a.completionTokens + b.completionTokens,
+    calls: a.calls + b.calls,
+    costUsd: (a.costUsd ?? 0) + (b.costUsd ?? 0),
+  };
+}

@@ -1,0 +1,61 @@
+import { continueAsNew, defineQuery, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { JobInput, JobProgress, JobResult } from '../domain';
+import { withFloodWaits } from './flood-wait';
+
+/** Where a job is: the CLI's progress bar and `tgpulse runs` ask this. */
+export const progressQuery = defineQuery<JobProgress>('progress');
+
+const nonRetryableErrorTypes = ['BadInput', 'QuotaExceeded', 'FloodWait'];
+
+const extraction = proxyActivities<Activities>({
+  // A large chat on live Telegram at 4 requests/s takes hours; the checkpoint makes retries cheap.
+  startToCloseTimeout: '24 hours',
+  heartbeatTimeout: '20 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes },
+});
+
+const steps = proxyActivities<Activities>({
+  startToCloseTimeout: '15 minutes',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes },
+});
+
+/**
+ * Extract → summarize → deliver. Message data never passes through this workflow: activities store it and hand
+ * back references and counts, so the history has the same few events for 100 messages or 10 million.
+ */
+export async function summarizeChat(input: JobInput): Promise<JobResult> {
+  const jobId = workflowInfo().workflowId;
+  const progress: JobProgress = { phase: 'starting', messages: 0 };
+  setHandler(progressQuery, () => progress);
+
+  progress.phase = 'extracting';
+  const { history, chat } = await withFloodWaits(
+    async () => {
+      // After a long run of flood waits the history has grown: start afresh; the stored checkpoint keeps the progress.
+      if (workflowInfo().continueAsNewSuggested) await continueAsNew<typeof summarizeChat>(input);
+      return extraction.extractHistory({
+        jobId,
+        source: input.source,
+        ...(input.since ? { since: input.since } : {}),
+        ...(input.until ? { until: input.until } : {}),
+      });
+    },
+    (resumeAt) => {
+      progress.phase = 'waiting';
+      progress.resumesAt = resumeAt;
+    },
+  );
+  delete progress.resumesAt;
+  progress.messages = history.messages;
+
+  progress.phase = 'summarizing';
+  const notes: string[] = [];
+  if (input.prompt) notes.push('No LLM endpoint is configured, so the prompt was not used: this is the no-model digest. Set OPENAI_BASE_URL to use it.');
+  const { summaryKey } = await steps.digestHistory({ jobId, history, chat });
+
+  progress.phase = 'delivering';
+  const { files } = await steps.deliverSummary({ jobId, chat, summaryKey, delivery: input.delivery });
+  progress.phase = 'done';
+  return { jobId, chat, messages: history.messages, model: 'digest', files, notes };
+}

@@ -1,0 +1,93 @@
+import { BadInputError } from '../../src/domain';
+import { compileDetectors } from '../../src/recap';
+
+describe('detectors with the default English and Russian rules', () => {
+  const d = compileDetectors();
+
+  test.each([
+    ['#demo first cut of the dashboard', true],
+    ['Shipped the onboarding flow today', true],
+    ['here it is https://www.loom.com/share/abc', true],
+    ['repo: github.com/acme/thing https://github.com/acme/thing', true],
+    ['my app https://my-app.vercel.app/login', true],
+    ['записал демку, смотрите', true],
+    ['Выкатила новую версию бота', true],
+    ['we will demolish the old office', false],
+    ['when is demo day?', false],
+    ['look at https://notgithub.com/x', false],
+    ['see https://evil.com/github.com', false],
+  ])('demo: %s → %s', (text, expected) => {
+    expect(d.detect(text).demo).toBe(expected);
+  });
+
+  test.each([
+    ["I'm stuck on the Stripe webhook", true],
+    ['can’t figure out the OAuth redirect', true],
+    ['#blocker deploys fail', true],
+    ['застряла с деплоем на Fly', true],
+    ['не получается подключить базу', true],
+    ['unstuck now, thanks all', false],
+    ['the stucco is drying', false],
+  ])('blocker: %s → %s', (text, expected) => {
+    expect(d.detect(text).blocker).toBe(expected);
+  });
+
+  test.each([
+    ['Where are the slides?', true],
+    ['where are the slides', true],
+    ['Can anyone review my PR', true],
+    ['как вы считаете retention', true],
+    ['Подскажите, где взять ключ', true],
+    ['How I built it.', false],
+    ['What a week!', false],
+    ['Thanks, that helped', false],
+  ])('question: %s → %s', (text, expected) => {
+    expect(d.detect(text).question).toBe(expected);
+  });
+
+  test('a message can be a question and a blocker at once', () => {
+    expect(d.detect('stuck on deploys, any idea?')).toEqual({ demo: false, blocker: true, question: true });
+  });
+
+  test('links in the message entities count even when the text has none', () => {
+    expect(d.detect('my demo video', ['https://youtu.be/abc']).demo).toBe(true);
+    expect(d.detect('slides', ['https://docs.google.com/presentation/d/1']).demo).toBe(true);
+    expect(d.detect('sheet', ['https://docs.google.com/spreadsheets/d/1']).demo).toBe(false);
+  });
+});
+
+describe('per-cohort detector config', () => {
+  test('rules add to the defaults of the chosen languages', () => {
+    const d = compileDetectors({ languages: ['en'], demo: { hashtags: ['#showandtell'], phrases: ['new build'] } });
+    expect(d.detect('#ShowAndTell the map view').demo).toBe(true);
+    expect(d.detect('new build up for testing').demo).toBe(true);
+    expect(d.detect('#demo still works').demo).toBe(true);
+    expect(d.detect('записал демку').demo).toBe(false); // Russian defaults not chosen
+  });
+
+  test('useDefaults: false keeps only the cohort’s own rules', () => {
+    const d = compileDetectors({ useDefaults: false, blocker: { phrases: ['горит дедлайн'] } });
+    expect(d.detect('горит дедлайн, помогите').blocker).toBe(true);
+    expect(d.detect("I'm stuck").blocker).toBe(false);
+    expect(d.detect('#demo').demo).toBe(false);
+    expect(d.detect('anyone?').question).toBe(true); // a question mark is a question unless turned off
+  });
+
+  test('question marks can be turned off for cohorts that use them rhetorically', () => {
+    const d = compileDetectors({ question: { endsWithQuestionMark: false, hashtags: ['q'] } });
+    expect(d.detect('isn’t it great?').question).toBe(false);
+    expect(d.detect('#q deploy order').question).toBe(true);
+  });
+
+  test.each([
+    [{ demo: { hashtags: ['two words'] } }, /demo\.hashtags\.0/],
+    [{ demos: { hashtags: ['x'] } }, /demos/],
+    [{ languages: ['de'] }, /languages\.0/],
+    [{ languages: [] }, /name at least one language/],
+    [{ blocker: { phrases: ['x'] } }, /blocker\.phrases\.0.*at least two characters/],
+    [{ demo: { linkHosts: ['https://loom.com'] } }, /demo\.linkHosts\.0.*no scheme/],
+  ])('bad config %j is refused, naming the field', (config, message) => {
+    expect(() => compileDetectors(config)).toThrow(BadInputError);
+    expect(() => compileDetectors(config)).toThrow(message);
+  });
+});

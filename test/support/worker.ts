@@ -1,0 +1,55 @@
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
+import type { ActivityDeps } from '../../src/activities';
+import { createGeneralWorker } from '../../src/workers/general-worker';
+import { testStack, uniqueName } from './stack';
+
+let runtimeInstalled = false;
+
+/** Keeps the SDK's own logs out of test output unless they are warnings. */
+function quietRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // Already installed by another suite in this process.
+  }
+}
+
+export interface TestWorker {
+  client: Client;
+  taskQueue: string;
+  worker: Worker;
+  stop(): Promise<void>;
+}
+
+/** A general worker on the real dev server, on its own task queue, with the workflows bundled once per run. */
+export async function startTestWorker(deps: ActivityDeps): Promise<TestWorker> {
+  quietRuntime();
+  const { temporalAddress } = testStack();
+  const taskQueue = uniqueName('tq');
+  const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
+  const bundlePath = process.env.TGPULSE_TEST_WORKFLOW_BUNDLE;
+  const worker = await createGeneralWorker({
+    connection: nativeConnection,
+    namespace: 'default',
+    taskQueue,
+    deps,
+    ...(bundlePath ? { workflowBundle: { codePath: bundlePath } } : {}),
+  });
+  const running = worker.run();
+  const connection = await Connection.connect({ address: temporalAddress });
+  const client = new Client({ connection, namespace: 'default' });
+  return {
+    client,
+    taskQueue,
+    worker,
+    async stop() {
+      worker.shutdown();
+      await running;
+      await connection.close();
+      await nativeConnection.close();
+    },
+  };
+}
