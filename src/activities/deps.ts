@@ -1,4 +1,5 @@
 import type { HistorySource, JobSource } from '../domain';
+import type { LlmSettings } from '../llm';
 import type { ArtifactStore } from '../store';
 
 /** What the activities need from the outside world. Tests hand in fakes behind these ports. */
@@ -6,6 +7,10 @@ export interface ActivityDeps {
   store: ArtifactStore;
   /** Opens the source a job names (an export file, a Telegram chat). */
   openSource(source: JobSource): Promise<HistorySource>;
+  /** The LLM endpoint; null for the no-model digest. */
+  llm: LlmSettings | null;
+  /** Flood waits up to this many seconds are retried by Temporal, longer ones slept by the workflow. */
+  floodTimerThresholdSeconds?: number;
   /** How often a running extraction tells Temporal it is alive, in ms. */
   heartbeatEveryMs?: number;
 }

@@ -28,6 +28,7 @@ export const historyPrefix = (jobId: string) => `jobs/${jobId}/history`;
 export function createExtractActivities(deps: ActivityDeps) {
   const { store } = deps;
   const heartbeatEveryMs = deps.heartbeatEveryMs ?? 2000;
+  const failureOptions = deps.floodTimerThresholdSeconds !== undefined ? { floodTimerThresholdSeconds: deps.floodTimerThresholdSeconds } : {};
 
   /**
    * Streams a chat's history into the artifact store, a page at a time. After each page it records a checkpoint
@@ -83,7 +84,7 @@ export function createExtractActivities(deps: ActivityDeps) {
         const keep = new Set(Array.from({ length: first }, (_, i) => historyPageKey(prefix, i)));
         for (const k of await store.list(prefix)) if (k.endsWith('.jsonl') && !keep.has(k)) await store.remove(k);
       }
-    });
+    }, failureOptions);
   }
 
   return { extractHistory };

@@ -2,6 +2,7 @@ import type { ActivityDeps } from './deps';
 import { createDeliverActivities } from './deliver';
 import { createDigestActivities } from './digest';
 import { createExtractActivities } from './extract';
+import { createLlmActivities } from './llm';
 
 export type { ActivityDeps } from './deps';
 export type { ExtractInput, ExtractOutput, ExtractHeartbeat } from './extract';
@@ -14,6 +15,11 @@ export function createActivities(deps: ActivityDeps) {
     ...createExtractActivities(deps),
     ...createDigestActivities(deps),
     ...createDeliverActivities(deps),
+    ...createLlmActivities({ store: deps.store, settings: deps.llm }),
+    /** Which summarizer this worker runs: the workflow asks, since it cannot read configuration itself. */
+    async summarizer(): Promise<{ kind: 'llm' | 'digest'; model: string }> {
+      return deps.llm ? { kind: 'llm', model: deps.llm.model } : { kind: 'digest', model: 'digest' };
+    },
   };
 }
 

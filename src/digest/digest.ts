@@ -1,6 +1,6 @@
 import type { ChatInfo, ChatMessage, Summary, SummaryPoint, SummarySection } from '../domain';
 import { excerpt } from './excerpt';
-import { looksLikeQuestion } from './question';
+import { compileDetectors, isBot } from '../detectors';
 
 /** How many entries each ranked section shows. */
 export const DIGEST_TOP = 5;
@@ -102,6 +102,7 @@ export async function buildDigest(chat: ChatInfo, history: () => AsyncIterable<C
 }
 
 async function countPass(history: AsyncIterable<ChatMessage>): Promise<Counts> {
+  const detectors = compileDetectors();
   const c: Counts = {
     messages: 0,
     services: 0,
@@ -124,6 +125,8 @@ async function countPass(history: AsyncIterable<ChatMessage>): Promise<Counts> {
     }
     c.messages++;
     const senderId = m.sender?.id ?? 'unknown';
+    // A bot's check-ins and reminders are not a member's activity nor a question someone owes an answer.
+    if (m.sender && isBot(m.sender)) continue;
     const s = c.bySender.get(senderId);
     if (s) {
       s.count++;
@@ -139,7 +142,8 @@ async function countPass(history: AsyncIterable<ChatMessage>): Promise<Counts> {
         c.openQuestions.delete(m.replyToId);
       }
     }
-    if (looksLikeQuestion(m.text)) c.openQuestions.set(m.id, senderId);
+    // A question inside a thread ("wow, in two weeks?") is conversation; the owner wants the ones asked to the group.
+    if (m.replyToId === undefined && detectors.detect(m.text, m.links).question) c.openQuestions.set(m.id, senderId);
     const total = m.reactions.reduce((sum, r) => sum + r.count, 0);
     if (total > 0) keepTop(c.reactionsOf, { id: m.id, total }, DIGEST_TOP);
   }

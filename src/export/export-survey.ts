@@ -48,11 +48,17 @@ interface ChatFields {
  * parsed into objects but a few names and ids, so this is fast; and because it runs before any message is handed
  * out, a truncated or broken file is refused before anything is written from it.
  */
-export async function surveyExport(file: ExportFile, signal?: AbortSignal): Promise<ExportSurvey> {
+export async function surveyExport(
+  file: ExportFile,
+  opts: { signal?: AbortSignal; onProgress?: (bytesRead: number, totalBytes: number) => void } = {},
+): Promise<ExportSurvey> {
   const handler = new SurveyHandler(file);
-  const scanner = new JsonScanner(handler, { startOffset: file.bom });
+  const scanner = new JsonScanner(handler, { startOffset: file.bom, hexEscapes: true });
   try {
-    for await (const chunk of readChunks(file, signal)) scanner.write(chunk);
+    for await (const chunk of readChunks(file, opts.signal)) {
+      scanner.write(chunk);
+      opts.onProgress?.(scanner.offset, file.size);
+    }
     scanner.end();
   } catch (err) {
     throw explainScanError(err, file);

@@ -8,5 +8,5 @@ export { ExportFormatError } from './export-format-error';
 export type { ExportFormatProblem } from './export-format-error';
 export { normalizeMessage, TopicThreads, exportDate } from './normalize-message';
 export type { RawExportMessage, NormalizeContext } from './normalize-message';
-export { JsonScanner, JsonScanError, ScanAction } from './json-scanner';
+export { JsonScanner, JsonScanError, ScanAction, fixHexEscapes } from './json-scanner';
 export type { JsonPath, ScanHandler } from './json-scanner';

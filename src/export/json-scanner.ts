@@ -122,19 +122,34 @@ export class JsonScanner {
   private fastInString = false;
   private fastEscape = false;
   private fastNext = S_FAST;
+  private readonly omitKey: Buffer | undefined;
+  private readonly hexEscapes: boolean;
+  /** 0: nothing; 1: the omitted key was just read (a `:` should follow); 2: inside its value. */
+  private omitState = 0;
+  private lastComma = -1;
+  private omitCandidate = -1;
+  private cutFrom = -1;
+  private cutTo = -1;
 
   /**
    * @param opts.startOffset file offset of the first byte fed (after a skipped byte-order mark), so offsets stay
    *   file offsets.
    * @param opts.trusted the input was validated by an earlier pass: inside skipped and captured containers only
-   *   strings and brackets are tracked, which is about twice as fast. Errors there go unnoticed.
+   *   strings and brackets are tracked, which is faster. Errors there go unnoticed.
+   * @param opts.omitKey with `trusted`: leave this key (of a captured object itself, not of objects nested in it)
+   *   out of the captured text, when the object lies within one chunk. Less to decode and parse when a field is
+   *   large and not needed; the handler must not rely on it being absent.
+   * @param opts.hexEscapes accept `\xHH` in strings, which is not JSON but what Telegram Desktop writes for control
+   *   characters other than tab, CR and LF. The handler gets the text as it is (see {@link fixHexEscapes}).
    */
   constructor(
     private readonly handler: ScanHandler,
-    opts: { startOffset?: number; trusted?: boolean } = {},
+    opts: { startOffset?: number; trusted?: boolean; omitKey?: string; hexEscapes?: boolean } = {},
   ) {
+    this.hexEscapes = opts.hexEscapes ?? false;
     this.base = opts.startOffset ?? 0;
     this.trusted = opts.trusted ?? false;
+    this.omitKey = opts.omitKey !== undefined && this.trusted ? Buffer.from(opts.omitKey) : undefined;
   }
 
   /** Bytes consumed so far. */
@@ -192,6 +207,9 @@ export class JsonScanner {
         case S_STR_ESC:
           if (c === 0x75) {
             this.uLeft = 4;
+            state = S_STR_U;
+          } else if (c === 0x78 && this.hexEscapes) {
+            this.uLeft = 2;
             state = S_STR_U;
           } else if (ESCAPES[c]) {
             state = S_STR;
@@ -377,6 +395,9 @@ export class JsonScanner {
           this.fastDepth = 1;
           this.fastInString = false;
           this.fastEscape = false;
+          this.omitState = 0;
+          this.lastComma = -1;
+          this.cutFrom = -1;
           this.stack[this.depth++] = next === S_OBJ_FIRST ? OBJ : ARR;
           return S_FAST;
         }
@@ -434,7 +455,11 @@ export class JsonScanner {
         this.capturing = false;
         let text: string;
         if (this.capPieces.length === 0) {
-          text = buf.toString('utf8', this.capStart, end);
+          text =
+            this.cutFrom < 0
+              ? buf.toString('utf8', this.capStart, end)
+              : buf.toString('utf8', this.capStart, this.cutFrom) + buf.toString('utf8', this.cutTo, end);
+          this.cutFrom = -1;
         } else {
           this.capPieces.push(buf.subarray(0, end));
           text = Buffer.concat(this.capPieces).toString('utf8');
@@ -454,6 +479,9 @@ export class JsonScanner {
   private fast(buf: Buffer, i: number, n: number): number {
     let depth = this.fastDepth;
     let inString = this.fastInString;
+    const omit = this.omitKey;
+    let omitState = this.omitState;
+    let lastComma = this.lastComma;
     if (this.fastEscape) {
       // The previous chunk ended with a backslash in a string: this first byte is the escaped one.
       this.fastEscape = false;
@@ -496,23 +524,48 @@ export class JsonScanner {
           i = n;
           break;
         }
+        if (omit !== undefined && depth === 1 && lastComma >= 0 && q - from === omit.length && buf.compare(omit, 0, omit.length, from, q) === 0) {
+          omitState = 1;
+          this.omitCandidate = lastComma;
+        }
         i = q;
         inString = false;
       } else if (c === 0x22) {
         inString = true;
       } else if (c === 0x7b || c === 0x5b) {
         depth++;
-      } else if ((c === 0x7d || c === 0x5d) && --depth === 0) {
-        this.depth--;
-        this.fastNext = this.valueDone(buf, i + 1);
-        return i + 1;
+      } else if (c === 0x7d || c === 0x5d) {
+        if (--depth === 0) {
+          if (omitState === 2) this.cutAt(i);
+          this.depth--;
+          this.fastNext = this.valueDone(buf, i + 1);
+          return i + 1;
+        }
+      } else if (depth === 1) {
+        if (c === 0x2c) {
+          // The omitted value runs from the comma before its key to the comma after it: cutting that keeps JSON.
+          if (omitState === 2) this.cutAt(i);
+          omitState = 0;
+          lastComma = i;
+        } else if (c === 0x3a && omitState === 1) {
+          omitState = 2;
+        }
       }
       i++;
     }
     this.fastDepth = depth;
     this.fastInString = inString;
     this.fastNext = S_FAST;
+    // Cut positions are offsets in this chunk: an object that goes on in the next one is captured whole.
+    this.omitState = 0;
+    this.lastComma = -1;
+    this.cutFrom = -1;
     return i;
+  }
+
+  private cutAt(end: number): void {
+    this.cutFrom = this.omitCandidate;
+    this.cutTo = end;
   }
 
   /** Path to the innermost value around the error: a skipped or captured value, a key's value, or the container. */
@@ -560,4 +613,15 @@ function describeByte(c: number): string {
   if (c === 0) return 'a NUL byte (the end of the file may have been zero-filled)';
   if (c >= 0x21 && c < 0x7f) return `\`${String.fromCharCode(c)}\``;
   return `byte 0x${c.toString(16).padStart(2, '0')}`;
+}
+
+const HEX_ESCAPE = /\\(\\|x([0-9a-fA-F]{2}))/g;
+
+/**
+ * JSON text with Telegram Desktop's `\xHH` escapes turned into `\u00HH`, so `JSON.parse` reads it. Escaped
+ * backslashes (`\\x` is a backslash and an x) are left alone.
+ */
+export function fixHexEscapes(json: string): string {
+  if (!json.includes('\\x')) return json;
+  return json.replace(HEX_ESCAPE, (all: string, _escape: string, hex: string | undefined) => (hex === undefined ? all : `\\u00${hex}`));
 }

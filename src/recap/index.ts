@@ -2,12 +2,10 @@
  * Weekly cohort recaps as a pure library: week math, detectors, the metrics engine, week-over-week history, the
  * recap text and the infographic. Temporal wiring (the `weeklyRecap` workflow, schedules) lives elsewhere.
  */
-export { createWeekAccumulator, computeWeeklyMetrics, isBot, JOIN_ACTIONS, LEAVE_ACTIONS } from './metrics';
+export { createWeekAccumulator, computeWeeklyMetrics, JOIN_ACTIONS, LEAVE_ACTIONS } from './metrics';
 export type { WeekAccumulator, WeekAccumulatorOptions } from './metrics';
 export { weekRange, weekOf, parseWeekId, shiftWeek, weeksEndingAt, lastCompletedWeek, formatWeekSpan, assertZone } from './week';
 export type { WeekRange } from './week';
-export { compileDetectors, DetectorConfig, DetectorRules, QuestionRules, DetectorLanguage, DEFAULT_DETECTORS } from './detectors';
-export type { Detectors, Detection, DetectorConfigInput } from './detectors';
 export {
   saveWeeklyMetrics,
   loadWeeklyMetrics,

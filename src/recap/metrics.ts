@@ -1,5 +1,5 @@
 import type { ChatMessage, Peer, RecapItem, WeeklyMetrics } from '../domain';
-import { compileDetectors, type DetectorConfigInput, type Detectors } from './detectors';
+import { compileDetectors, isBot, type DetectorConfigInput, type Detectors } from '../detectors';
 import { weekRange, type WeekRange } from './week';
 
 /** Service actions that bring a member in; the members are the action's `members`, else its actor. */
@@ -37,10 +37,6 @@ export interface WeekAccumulator {
   finish(): WeeklyMetrics;
 }
 
-/** Bots don't count as activity: Telegram says so (live), the caller knows it, or the username ends in "bot" (Telegram requires it of bots). */
-export function isBot(peer: Peer, botIds?: ReadonlySet<string>): boolean {
-  return peer.bot === true || (botIds?.has(peer.id) ?? false) || /bot$/i.test(peer.username ?? '');
-}
 
 const F_QUESTION = 1;
 const F_ROOT = 2;

@@ -1,10 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfig, loadDotenv } from '../config';
 import { freePort, isListening, startRedis, startTemporal, type RunningService } from '../devstack';
 import { describeError } from '../domain';
+import { llmSettingsFromConfig } from '../llm';
 import { LocalArtifactStore } from '../store';
 import { runUrl } from '../temporal';
 import { createGeneralWorker, openJobSource } from '../workers';
@@ -23,6 +24,8 @@ const log = (line: string) => process.stderr.write(`[demo] ${line}\n`);
  */
 async function main(): Promise<void> {
   loadDotenv();
+  // The worker's lifecycle chatter would bury the summary; warnings and errors still show.
+  Runtime.install({ logger: new DefaultLogger('WARN') });
   const keep = process.argv.includes('--keep');
   const started: RunningService[] = [];
   mkdirSync(STATE_DIR, { recursive: true });
@@ -52,7 +55,7 @@ async function main(): Promise<void> {
       connection: workerConnection,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
-      deps: { store: new LocalArtifactStore(config.DATA_DIR), openSource: openJobSource },
+      deps: { store: new LocalArtifactStore(config.DATA_DIR), openSource: openJobSource, llm: llmSettingsFromConfig(config) },
     });
     const client = new Client({ connection: await Connection.connect({ address: config.TEMPORAL_ADDRESS }), namespace: config.TEMPORAL_NAMESPACE });
     try {

@@ -1,4 +1,5 @@
 import { loadConfig, loadDotenv } from '../config';
+import { llmSettingsFromConfig } from '../llm';
 import { LocalArtifactStore } from '../store';
 import { connectWorker } from '../temporal';
 import { createGeneralWorker } from './general-worker';
@@ -15,7 +16,12 @@ async function main(): Promise<void> {
       connection,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
-      deps: { store: new LocalArtifactStore(config.DATA_DIR), openSource: openJobSource },
+      deps: {
+        store: new LocalArtifactStore(config.DATA_DIR),
+        openSource: openJobSource,
+        llm: llmSettingsFromConfig(config),
+        floodTimerThresholdSeconds: config.FLOOD_WAIT_TIMER_THRESHOLD_SECONDS,
+      },
     });
     process.stdout.write(`tgpulse worker polling ${config.TEMPORAL_ADDRESS} (namespace ${config.TEMPORAL_NAMESPACE}, task queue ${config.TEMPORAL_TASK_QUEUE})\n`);
     await worker.run();

@@ -1,7 +1,8 @@
 import { continueAsNew, defineQuery, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { JobInput, JobProgress, JobResult } from '../domain';
+import type { JobInput, JobProgress, JobResult, TokenUsage } from '../domain';
 import { withFloodWaits } from './flood-wait';
+import { llmSummarize } from './llm-summary';
 
 /** Where a job is: the CLI's progress bar and `tgpulse runs` ask this. */
 export const progressQuery = defineQuery<JobProgress>('progress');
@@ -51,11 +52,21 @@ export async function summarizeChat(input: JobInput): Promise<JobResult> {
 
   progress.phase = 'summarizing';
   const notes: string[] = [];
-  if (input.prompt) notes.push('No LLM endpoint is configured, so the prompt was not used: this is the no-model digest. Set OPENAI_BASE_URL to use it.');
-  const { summaryKey } = await steps.digestHistory({ jobId, history, chat });
+  const summarizer = await steps.summarizer();
+  let summaryKey: string;
+  let usage: TokenUsage | undefined;
+  if (summarizer.kind === 'llm') {
+    const llm = await llmSummarize({ jobId, history, chat, ...(input.prompt ? { prompt: input.prompt } : {}) });
+    summaryKey = llm.summaryKey;
+    usage = llm.usage;
+    if (llm.droppedIds > 0) notes.push(`The model cited ${llm.droppedIds} message id(s) that are not in the history; they were dropped, not linked.`);
+  } else {
+    if (input.prompt) notes.push('No LLM endpoint is configured, so the prompt was not used: this is the no-model digest. Set OPENAI_BASE_URL to use it.');
+    summaryKey = (await steps.digestHistory({ jobId, history, chat })).summaryKey;
+  }
 
   progress.phase = 'delivering';
   const { files } = await steps.deliverSummary({ jobId, chat, summaryKey, delivery: input.delivery });
   progress.phase = 'done';
-  return { jobId, chat, messages: history.messages, model: 'digest', files, notes };
+  return { jobId, chat, messages: history.messages, model: summarizer.model, ...(usage ? { usage } : {}), files, notes };
 }

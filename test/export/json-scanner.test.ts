@@ -68,6 +68,37 @@ describe('JsonScanner', () => {
     }
   });
 
+  test('leaves an omitted key out of captured objects, keeping valid JSON whatever surrounds it', () => {
+    const items = [
+      { id: 1, text: 'a', text_entities: [{ type: 'plain', text: 'a' }] },
+      { id: 2, text_entities: [], text: 'b' },
+      { id: 3, text: 'text_entities', nested: { text_entities: 'kept: not at the top of the item' } },
+      { id: 4, text: ['x', { type: 'link', text: 'https://e.com/"q"' }], text_entities: [{ type: 'link', text: 'https://e.com/"q"' }], reactions: [] },
+    ];
+    const doc = Buffer.from(JSON.stringify({ items }, null, 1));
+    const withoutKey = items.map(({ text_entities: _drop, ...rest }) => rest);
+    for (const chunk of [doc.length, 1, 7, 50]) {
+      const texts: string[] = [];
+      const scanner = new JsonScanner(
+        {
+          enter: (path) => (path.length < 2 ? ScanAction.descend : ScanAction.capture),
+          capture: (json) => texts.push(json),
+          leave: () => {},
+        },
+        { trusted: true, omitKey: 'text_entities' },
+      );
+      for (let o = 0; o < doc.length; o += chunk) scanner.write(doc.subarray(o, o + chunk));
+      scanner.end();
+      const parsed = texts.map((t) => JSON.parse(t) as Record<string, unknown>);
+      // Objects split across chunks may keep the key; the rest of each object is always intact.
+      expect(parsed.map(({ text_entities: _drop, ...rest }) => rest)).toEqual(withoutKey);
+      if (chunk === doc.length) {
+        expect(parsed.map((p) => 'text_entities' in p)).toEqual([false, false, false, false]);
+        expect(parsed[2]).toEqual(items[2]);
+      }
+    }
+  });
+
   test.each([
     ['{"a":1,}', 7, 'a key in double quotes', '`}`'],
     ['{"a" 1}', 5, '`:`', '`1`'],

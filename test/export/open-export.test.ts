@@ -109,6 +109,15 @@ describe('a chat export of today’s format', () => {
   });
 });
 
+describe('Telegram Desktop quirks', () => {
+  test('reads the `\\xHH` escapes the app writes for control characters, and leaves `\\\\x` alone', async () => {
+    const path = join(tmp, 'hex.json');
+    const text = readFileSync(fixture('chat.json'), 'utf8').replace('"text": "I deleted my account later"', '"text": "tab\\x0Bhere C:\\\\x64"');
+    writeFileSync(path, text);
+    expect(byId(await readAll(path), 5)!.text).toBe('tab\u000bhere C:\\x64');
+  });
+});
+
 describe('an export from before mid-2022', () => {
   test('reads `date` without an offset as UTC, bare numeric sender ids as users, and text arrays without text_entities', async () => {
     const messages = await readAll(fixture('chat-legacy.json'));
@@ -266,6 +275,13 @@ describe('what the user points at', () => {
     mkdirSync(dir);
     copyFileSync(fixture('chat.json'), join(dir, 'result.json'));
     expect(await readAll(dir)).toHaveLength(17);
+  });
+
+  test('opening reports its progress through the file, up to its size', async () => {
+    const seen: Array<[number, number]> = [];
+    await openExport(fixture('chat.json'), { onProgress: (read, total) => seen.push([read, total]) });
+    const size = readFileSync(fixture('chat.json')).length;
+    expect(seen.at(-1)).toEqual([size, size]);
   });
 
   test('a missing file says which path and what to pass', async () => {

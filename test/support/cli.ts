@@ -12,7 +12,7 @@ export interface CliRun {
 /** Runs the real `tgpulse` CLI in its own process, with a clean environment plus `env`. */
 export function runCli(args: string[], env: Record<string, string> = {}, cwd = ROOT): Promise<CliRun> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ['-r', 'tsx/cjs', join(ROOT, 'src/starters/cli/main.ts'), ...args], {
+    const child = spawn(process.execPath, ['-r', require.resolve('tsx/cjs'), join(ROOT, 'src/starters/cli/main.ts'), ...args], {
       cwd,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

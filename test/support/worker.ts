@@ -6,12 +6,12 @@ import { testStack, uniqueName } from './stack';
 
 let runtimeInstalled = false;
 
-/** Keeps the SDK's own logs out of test output unless they are warnings. */
+/** Keeps the SDK's own logs out of test output unless they are errors. */
 function quietRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   try {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
+    Runtime.install({ logger: new DefaultLogger('ERROR') });
   } catch {
     // Already installed by another suite in this process.
   }

@@ -26,5 +26,10 @@ export function printResult(result: JobResult): void {
     }
   }
   for (const note of result.notes) process.stdout.write(`note: ${note}\n`);
-  process.stdout.write(`${result.messages} messages summarized (${result.model}). Files:\n${result.files.map((f) => `  ${f}`).join('\n')}\n`);
+  if (result.usage) {
+    const u = result.usage;
+    const cost = u.costUsd !== undefined ? `, $${u.costUsd.toFixed(4)}` : '';
+    process.stdout.write(`LLM: ${u.calls} calls, ${u.promptTokens} prompt + ${u.completionTokens} completion tokens${cost}\n`);
+  }
+  process.stdout.write(`${result.messages} messages read (${result.model === 'digest' ? 'no-model digest' : result.model}). Files:\n${result.files.map((f) => `  ${f}`).join('\n')}\n`);
 }

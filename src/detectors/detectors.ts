@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BadInputError } from '../domain';
+import { BadInputError, type Peer } from '../domain';
 
 /** Languages that have built-in detector defaults. */
 export const DetectorLanguage = z.enum(['en', 'ru']);
@@ -39,9 +39,15 @@ export const DetectorRules = z
   .strict();
 export type DetectorRules = z.infer<typeof DetectorRules>;
 
-/** Question rules add two shapes: text ending with a question mark, and text starting with a question word. */
+// A question mark that ends a sentence: followed by the end, a space or closing punctuation (not `?a=1` in a URL).
+const SENTENCE_QUESTION = /[?？](?=$|[\s"')\]»”…!?])/u;
+
+/**
+ * Question rules add two shapes: a sentence ending with a question mark (people ask, then add context: "Does X
+ * work? The docs are unclear."), and text starting with a question word.
+ */
 export const QuestionRules = DetectorRules.extend({
-  /** Whether a message whose text ends with `?` (or `？`) is a question. */
+  /** Whether a message with a sentence ending in `?` (or `？`) is a question; a `?` inside a URL does not count. */
   endsWithQuestionMark: z.boolean().default(true),
   /** Words or phrases that open a question ("how", "can anyone", "подскажите"); the text must not end with `.` or `!`. */
   startWords: z.array(Phrase).default([]),
@@ -230,7 +236,7 @@ export function compileDetectors(input: DetectorConfigInput | unknown = {}): Det
       if (!result.question) {
         const trimmed = text.trimEnd();
         const last = trimmed[trimmed.length - 1];
-        if (questionMark && (last === '?' || last === '？')) result.question = true;
+        if (questionMark && SENTENCE_QUESTION.test(trimmed)) result.question = true;
         else if (last !== '.' && last !== '!' && startWords?.test(trimmed)) result.question = true;
         else if (question.phrases?.test(text)) result.question = true;
       }
@@ -247,4 +253,9 @@ export function compileDetectors(input: DetectorConfigInput | unknown = {}): Det
       return result;
     },
   };
+}
+
+/** Bots don't count as activity: Telegram says so (live), the caller knows it, or the username ends in "bot" (Telegram requires it of bots). */
+export function isBot(peer: Peer, botIds?: ReadonlySet<string>): boolean {
+  return peer.bot === true || (botIds?.has(peer.id) ?? false) || /bot$/i.test(peer.username ?? '');
 }

@@ -1,5 +1,5 @@
 import { BadInputError } from '../../src/domain';
-import { compileDetectors } from '../../src/recap';
+import { compileDetectors } from '../../src/detectors';
 
 describe('detectors with the default English and Russian rules', () => {
   const d = compileDetectors();
@@ -89,5 +89,18 @@ describe('per-cohort detector config', () => {
   ])('bad config %j is refused, naming the field', (config, message) => {
     expect(() => compileDetectors(config)).toThrow(BadInputError);
     expect(() => compileDetectors(config)).toThrow(message);
+  });
+});
+
+describe('questions asked with context after the question mark', () => {
+  const { detect } = compileDetectors();
+  test.each([
+    ['Does Family Sharing work with RevenueCat? The docs are unclear and I do not want to charge twice.', true],
+    ['Кто-нибудь делал выгрузку в Google Sheets? Хочу, чтобы таблица сама обновлялась.', true],
+    ['"Why not Postgres?" she asked', true],
+    ['Shipped: https://example.com/search?q=demo&page=2 is live', false],
+    ['Can confirm, previews work now', false],
+  ])('%j → question %s', (text, expected) => {
+    expect(detect(text).question).toBe(expected);
   });
 });
