@@ -8,3 +8,4 @@ export * from './history-source';
 export * from './links';
 export * from './weekly-metrics';
 export * from './describe-error';
+export * from './task-queues';

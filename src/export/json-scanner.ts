@@ -455,11 +455,15 @@ export class JsonScanner {
         this.capturing = false;
         let text: string;
         if (this.capPieces.length === 0) {
-          text =
-            this.cutFrom < 0
-              ? buf.toString('utf8', this.capStart, end)
-              : buf.toString('utf8', this.capStart, this.cutFrom) + buf.toString('utf8', this.cutTo, end);
-          this.cutFrom = -1;
+          if (this.cutFrom < 0) {
+            text = buf.toString('utf8', this.capStart, end);
+          } else {
+            // Usually only whitespace and the closing brace follow the omitted value: spare a second decode.
+            let k = this.cutTo;
+            while (k < end - 1 && WS[buf[k]!]) k++;
+            text = buf.toString('utf8', this.capStart, this.cutFrom) + (k === end - 1 ? '}' : buf.toString('utf8', this.cutTo, end));
+            this.cutFrom = -1;
+          }
         } else {
           this.capPieces.push(buf.subarray(0, end));
           text = Buffer.concat(this.capPieces).toString('utf8');

@@ -1,24 +1,15 @@
-import { continueAsNew, defineQuery, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { defineQuery, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { JobInput, JobProgress, JobResult, TokenUsage } from '../domain';
-import { withFloodWaits } from './flood-wait';
+import { extractChat, NON_RETRYABLE } from './extract-chat';
 import { llmSummarize } from './llm-summary';
 
 /** Where a job is: the CLI's progress bar and `tgpulse runs` ask this. */
 export const progressQuery = defineQuery<JobProgress>('progress');
 
-const nonRetryableErrorTypes = ['BadInput', 'QuotaExceeded', 'FloodWait'];
-
-const extraction = proxyActivities<Activities>({
-  // A large chat on live Telegram at 4 requests/s takes hours; the checkpoint makes retries cheap.
-  startToCloseTimeout: '24 hours',
-  heartbeatTimeout: '20 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes },
-});
-
 const steps = proxyActivities<Activities>({
   startToCloseTimeout: '15 minutes',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes },
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: NON_RETRYABLE },
 });
 
 /**
@@ -31,17 +22,9 @@ export async function summarizeChat(input: JobInput): Promise<JobResult> {
   setHandler(progressQuery, () => progress);
 
   progress.phase = 'extracting';
-  const { history, chat } = await withFloodWaits(
-    async () => {
-      // After a long run of flood waits the history has grown: start afresh; the stored checkpoint keeps the progress.
-      if (workflowInfo().continueAsNewSuggested) await continueAsNew<typeof summarizeChat>(input);
-      return extraction.extractHistory({
-        jobId,
-        source: input.source,
-        ...(input.since ? { since: input.since } : {}),
-        ...(input.until ? { until: input.until } : {}),
-      });
-    },
+  const { history, chat } = await extractChat(
+    { jobId, source: input.source, ...(input.since ? { since: input.since } : {}), ...(input.until ? { until: input.until } : {}) },
+    { workflow: summarizeChat, args: [input] },
     (resumeAt) => {
       progress.phase = 'waiting';
       progress.resumesAt = resumeAt;

@@ -1,0 +1,42 @@
+import { continueAsNew, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import type { Activities, ExtractOutput } from '../activities';
+import type { JobSource } from '../domain';
+import { withFloodWaits } from './flood-wait';
+
+/** Failure types no retry can mend: the workflow sees them at once. */
+export const NON_RETRYABLE = ['BadInput', 'QuotaExceeded', 'FloodWait'];
+
+const extraction = proxyActivities<Activities>({
+  // A large chat on live Telegram at 4 requests/s takes hours; the stored checkpoint makes retries cheap.
+  startToCloseTimeout: '24 hours',
+  heartbeatTimeout: '20 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: NON_RETRYABLE },
+});
+
+export interface ExtractChatInput {
+  jobId: string;
+  source: JobSource;
+  since?: string;
+  until?: string;
+}
+
+/**
+ * Extracts a chat's history into the artifact store, sleeping through long flood waits as durable timers. When the
+ * history grows long with waits, the run continues as new with `restartWith` (the stored checkpoint keeps the
+ * progress). `onWait` hears when the account resumes.
+ */
+export async function extractChat<A extends unknown[]>(
+  input: ExtractChatInput,
+  restart: { workflow: (...args: A) => Promise<unknown>; args: A },
+  onWait?: (resumeAt: string) => void,
+): Promise<ExtractOutput> {
+  return withFloodWaits(async () => {
+    if (workflowInfo().continueAsNewSuggested) await continueAsNew<typeof restart.workflow>(...restart.args);
+    return extraction.extractHistory({
+      jobId: input.jobId,
+      source: input.source,
+      ...(input.since ? { since: input.since } : {}),
+      ...(input.until ? { until: input.until } : {}),
+    });
+  }, onWait);
+}
