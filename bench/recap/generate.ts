@@ -1,16 +1,6 @@
 import type { ChatMessage, Peer } from '../../src/domain';
+import { prng } from '../../test/support/prng';
 
-/** mulberry32: a small deterministic PRNG, so every run generates the same cohort. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const FIRST = ['Anna', 'Boris', 'Chloe', 'Dmitry', 'Elena', 'Farid', 'Grace', 'Hiro', 'Irina', 'Jonas', 'Katya', 'Liam', 'Maria', 'Nikita', 'Olga', 'Pavel', 'Quinn', 'Rosa', 'Sergey', 'Tanya'];
 const LAST = ['Ivanova', 'Smith', 'Petrov', 'García', 'Kim', 'Novak', 'Sokolova', 'Brown', 'Volkov', 'Müller'];

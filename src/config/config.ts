@@ -60,7 +60,9 @@ export const ConfigSchema = z.object({
   SESSION_DIR: z.string().default('data/sessions'),
   SESSION_NAME: z.string().regex(/^[A-Za-z0-9_-]+$/, 'may hold only letters, digits, _ and -').default('default'),
   // Operations
+  /** `/metrics` and `/healthz` of a worker; 0 turns them off. */
   METRICS_PORT: int(9464),
+  METRICS_HOST: z.string().default('127.0.0.1'),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 

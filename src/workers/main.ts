@@ -1,16 +1,20 @@
 import { loadConfig, loadDotenv } from '../config';
+import { describeError } from '../domain';
+import { createLimiterRedis } from '../limiter';
 import { llmSettingsFromConfig } from '../llm';
+import { collectProcessMetrics, diskCheck, redisCheck, startOpsServer, workerCheck, type OpsServer } from '../observability';
 import { LocalArtifactStore } from '../store';
 import { connectWorker } from '../temporal';
 import { createGeneralWorker } from './general-worker';
 import { openJobSource } from './sources';
-import { describeError } from '../domain';
 
-/** `npm run worker`: runs the general worker until SIGINT or SIGTERM. */
+/** `npm run worker`: runs the general worker until SIGINT or SIGTERM, with `/metrics` and `/healthz`. */
 async function main(): Promise<void> {
   loadDotenv();
   const config = loadConfig();
   const connection = await connectWorker(config);
+  const redis = createLimiterRedis(config.REDIS_URL);
+  let ops: OpsServer | undefined;
   try {
     const worker = await createGeneralWorker({
       connection,
@@ -23,9 +27,20 @@ async function main(): Promise<void> {
         floodTimerThresholdSeconds: config.FLOOD_WAIT_TIMER_THRESHOLD_SECONDS,
       },
     });
-    process.stdout.write(`tgpulse worker polling ${config.TEMPORAL_ADDRESS} (namespace ${config.TEMPORAL_NAMESPACE}, task queue ${config.TEMPORAL_TASK_QUEUE})\n`);
+    if (config.METRICS_PORT !== 0) {
+      collectProcessMetrics();
+      ops = await startOpsServer({
+        port: config.METRICS_PORT,
+        host: config.METRICS_HOST,
+        checks: [workerCheck(worker), redisCheck(redis), diskCheck(config.DATA_DIR)],
+      });
+    }
+    const endpoint = ops ? `; /metrics and /healthz on ${config.METRICS_HOST}:${ops.port}` : '';
+    process.stdout.write(`tgpulse worker polling ${config.TEMPORAL_ADDRESS} (namespace ${config.TEMPORAL_NAMESPACE}, task queue ${config.TEMPORAL_TASK_QUEUE})${endpoint}\n`);
     await worker.run();
   } finally {
+    await ops?.close();
+    redis.disconnect();
     await connection.close();
   }
 }

@@ -1,4 +1,5 @@
 import type { ChatInfo, ChatMessage } from '../../src/domain';
+import { prng as rng } from '../support/prng';
 
 const WORDS = (
   'release deploy staging review merge branch test flaky pipeline docker cache latency budget roadmap design ' +
@@ -8,17 +9,6 @@ const WORDS = (
 ).split(' ');
 const PEOPLE = ['Alice Martin', 'Bob Chen', 'Carla Diaz', 'Dmitri Ivanov', 'Eve Okafor', 'Farid Haddad', 'Greta Lind', 'Hiro Sato'];
 
-/** A small deterministic PRNG (mulberry32), so every test run builds the same chat. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export const PUBLIC_CHAT: ChatInfo = { id: 1234567890, title: 'Builders Club', type: 'public_supergroup', username: 'buildersclub' };
 export const PRIVATE_CHAT: ChatInfo = { id: 1987654321, title: 'Cohort 7', type: 'private_supergroup' };

@@ -11,7 +11,7 @@ export function spawnWorker(env: Record<string, string>, logName: string): Child
   const log = openSync(join(logDir, `${logName}.log`), 'a');
   return spawn(process.execPath, ['-r', 'tsx/cjs', join(ROOT, 'src/workers/main.ts')], {
     cwd: ROOT,
-    env: { ...process.env, TEMPORAL_ADDRESS: temporalAddress, LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, TEMPORAL_ADDRESS: temporalAddress, REDIS_URL: testStack().redisUrl, METRICS_PORT: '0', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', log, log],
   });
 }

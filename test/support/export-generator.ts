@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
+import { prng } from './prng';
 
 /** What {@link writeExport} writes. */
 export interface ExportSpec {
@@ -42,17 +43,6 @@ const EMOJI = ['👍', '❤', '🔥', '😁', '🎉', '🤔', '👏', '🙏', '�
 const TAGS = ['#demo', '#blocker', '#question', '#homework', '#week3'];
 const SITES = ['https://github.com/acme/app/pull/', 'https://docs.example.com/guide/', 'https://youtu.be/demo', 'example.org/slides/'];
 
-/** A small fast seeded PRNG (mulberry32): deterministic across runs and machines. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface User {
   id: string;
