@@ -3,11 +3,14 @@ import { createDeliverActivities } from './deliver';
 import { createDigestActivities } from './digest';
 import { createExtractActivities } from './extract';
 import { createLlmActivities } from './llm';
+import { createRecapActivities } from './recap';
 
 export type { ActivityDeps } from './deps';
 export type { ExtractInput, ExtractOutput, ExtractHeartbeat } from './extract';
 export { historyPrefix } from './extract';
 export { summaryKey } from './digest';
+export { createTelegramActivities, readSyncCursor, splitMessage, syncCursorKey, syncQuery, SYNC_TRAILING_WINDOW_MS } from './telegram';
+export type { PostToChatInput, SyncCursor, TelegramActivities, TelegramActivityDeps } from './telegram';
 
 /** Every activity of the general worker, built over its dependencies. Workflows import this type only. */
 export function createActivities(deps: ActivityDeps) {
@@ -16,6 +19,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createDigestActivities(deps),
     ...createDeliverActivities(deps),
     ...createLlmActivities({ store: deps.store, settings: deps.llm }),
+    ...createRecapActivities(deps),
     /** Which summarizer this worker runs: the workflow asks, since it cannot read configuration itself. */
     async summarizer(): Promise<{ kind: 'llm' | 'digest'; model: string }> {
       return deps.llm ? { kind: 'llm', model: deps.llm.model } : { kind: 'digest', model: 'digest' };

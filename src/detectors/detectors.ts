@@ -29,6 +29,10 @@ const Host = z
  *   a trailing `*` matches any ending, for inflected languages (`застрял*` matches застрял, застряла, застряли);
  * - `linkHosts`: a link to that host or a subdomain of it (`vercel.app` matches `my-app.vercel.app`); a host may
  *   carry a path prefix (`github.com` or `docs.google.com/presentation`).
+ *
+ * Demos are stricter than the other kinds: a demo phrase counts only together with a link (a demo is something to
+ * look at), while a hashtag or a listed link host counts on its own. No host is listed by default: recordings and
+ * sign-up sheets live on the same hosts as demos.
  */
 export const DetectorRules = z
   .object({
@@ -78,20 +82,14 @@ interface Defaults {
   question: QuestionRules;
 }
 
-const DEMO_HOSTS = [
-  'loom.com', 'youtube.com', 'youtu.be', 'vimeo.com', 'github.com', 'github.io', 'gitlab.com', 'vercel.app',
-  'netlify.app', 'pages.dev', 'fly.dev', 'onrender.com', 'herokuapp.com', 'railway.app', 'replit.com', 'repl.co',
-  'streamlit.app', 'huggingface.co', 'hf.space', 'codesandbox.io', 'stackblitz.com', 'figma.com', 'producthunt.com',
-  'testflight.apple.com', 'apps.apple.com', 'play.google.com', 'docs.google.com/presentation',
-];
 
 /** Built-in rules per language. Kept short and unambiguous: a false "demo" is worse than a missed one. */
 export const DEFAULT_DETECTORS: Record<DetectorLanguage, Defaults> = {
   en: {
     demo: {
       hashtags: ['demo', 'shipped', 'launch', 'launched', 'showcase', 'release'],
-      phrases: ['demo', 'shipped', 'launched', 'just released', 'is live', 'check it out', 'try it out', 'deployed'],
-      linkHosts: DEMO_HOSTS,
+      phrases: ['shipped', 'launched', 'just released', 'is live', 'check it out', 'try it out', 'deployed', 'here it is', 'first version'],
+      linkHosts: [],
     },
     blocker: {
       hashtags: ['blocker', 'blocked', 'stuck', 'help'],
@@ -109,8 +107,8 @@ export const DEFAULT_DETECTORS: Record<DetectorLanguage, Defaults> = {
   ru: {
     demo: {
       hashtags: ['демо', 'показ', 'запустил', 'релиз'],
-      phrases: ['демо', 'демку', 'задеплоил*', 'запустил*', 'выкатил*', 'зарелизил*', 'релиз', 'смотрите что получилось', 'можно потыкать'],
-      linkHosts: DEMO_HOSTS,
+      phrases: ['задеплоил*', 'запустил*', 'выкатил*', 'зарелизил*', 'релиз', 'смотрите что получилось', 'можно потыкать'],
+      linkHosts: [],
     },
     blocker: {
       hashtags: ['блокер', 'застрял', 'помогите', 'нужнапомощь'],
@@ -240,15 +238,13 @@ export function compileDetectors(input: DetectorConfigInput | unknown = {}): Det
         else if (last !== '.' && last !== '!' && startWords?.test(trimmed)) result.question = true;
         else if (question.phrases?.test(text)) result.question = true;
       }
-      // A demo phrase or link inside a question ("when is demo day?", "why does github.com/x fail?") is not a demo;
-      // only an explicit demo hashtag overrides that.
+      // A demo is something to look at: a shipping phrase with a link. A phrase alone is a progress update ("mood
+      // tags shipped"), a link alone is often a recording or a sign-up sheet. Inside a question or a blocker neither
+      // counts; only an explicit demo hashtag, or a link to a host the cohort listed, marks a demo on its own.
       if (!result.demo && !result.question && !result.blocker) {
-        if (demo.phrases?.test(text)) result.demo = true;
-        else if (demo.hosts.length) {
-          let urls: readonly string[] | undefined = links;
-          if (!urls?.length && text.includes('://')) urls = text.match(URL_IN_TEXT) ?? undefined;
-          if (urls?.some((u) => hostMatches(u, demo.hosts))) result.demo = true;
-        }
+        const urls: readonly string[] = links?.length ? links : text.includes('://') ? (text.match(URL_IN_TEXT) ?? []) : [];
+        if (demo.hosts.length && urls.some((u) => hostMatches(u, demo.hosts))) result.demo = true;
+        else if (urls.length > 0 && demo.phrases?.test(text)) result.demo = true;
       }
       return result;
     },

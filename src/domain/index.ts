@@ -9,3 +9,4 @@ export * from './links';
 export * from './weekly-metrics';
 export * from './describe-error';
 export * from './task-queues';
+export * from './recap-input';

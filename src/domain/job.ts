@@ -15,10 +15,30 @@ export const ExportSource = z.object({
   chat: z.string().optional(),
 });
 
-export const JobSource = z.discriminatedUnion('kind', [ExportSource]);
+/** A Telegram account name: the session file's name (config SESSION_NAME). */
+const AccountName = z.string().regex(/^[A-Za-z0-9_-]+$/, 'an account name holds only letters, digits, _ and -');
+
+export const TelegramSource = z.object({
+  kind: z.literal('telegram'),
+  /** The account whose session reads the chat; its worker serves the account's task queue. */
+  account: AccountName,
+  /** The chat as the user typed it: link, @username or id (checked with `parseChatInput` before a run starts). */
+  chat: z.string().trim().min(1, 'no chat given'),
+  /**
+   * Incremental sync: fetch only what is newer than the chat's stored cursor, plus a trailing window that catches
+   * recent edits, and move the cursor on when done.
+   */
+  sync: z.boolean().optional(),
+});
+
+export const JobSource = z.discriminatedUnion('kind', [ExportSource, TelegramSource]);
 export type JobSource = z.infer<typeof JobSource>;
 
-export const Delivery = z.discriminatedUnion('kind', [z.object({ kind: z.literal('files'), dir: z.string().min(1) })]);
+export const Delivery = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('files'), dir: z.string().min(1) }),
+  /** Posted to a Telegram chat by `account` (split at 4096 characters, a status message edited in place). */
+  z.object({ kind: z.literal('telegram'), account: AccountName, chat: z.string().trim().min(1, 'no chat given') }),
+]);
 export type Delivery = z.infer<typeof Delivery>;
 
 /** Everything a `summarizeChat` run needs. It travels through Temporal history, so it holds no secret. */

@@ -1,17 +1,27 @@
 import { continueAsNew, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { Activities, ExtractOutput } from '../activities';
-import type { JobSource } from '../domain';
+import type { Activities, ExtractOutput, TelegramActivities } from '../activities';
+import { accountTaskQueue, type JobSource } from '../domain';
 import { withFloodWaits } from './flood-wait';
 
 /** Failure types no retry can mend: the workflow sees them at once. */
 export const NON_RETRYABLE = ['BadInput', 'QuotaExceeded', 'FloodWait'];
 
-const extraction = proxyActivities<Activities>({
+const EXTRACTION_OPTIONS = {
   // A large chat on live Telegram at 4 requests/s takes hours; the stored checkpoint makes retries cheap.
   startToCloseTimeout: '24 hours',
   heartbeatTimeout: '20 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: NON_RETRYABLE },
-});
+} as const;
+
+const extraction = proxyActivities<Activities>(EXTRACTION_OPTIONS);
+
+/**
+ * The activities of a Telegram account, on its own task queue (served by the worker holding its session). The
+ * base queue is this workflow's own: workflows cannot read the config.
+ */
+export function accountActivities(account: string, options: Parameters<typeof proxyActivities>[0] = EXTRACTION_OPTIONS) {
+  return proxyActivities<TelegramActivities>({ ...options, taskQueue: accountTaskQueue(workflowInfo().taskQueue, account) });
+}
 
 export interface ExtractChatInput {
   jobId: string;
@@ -32,7 +42,9 @@ export async function extractChat<A extends unknown[]>(
 ): Promise<ExtractOutput> {
   return withFloodWaits(async () => {
     if (workflowInfo().continueAsNewSuggested) await continueAsNew<typeof restart.workflow>(...restart.args);
-    return extraction.extractHistory({
+    // Same activity name on both queues: a Telegram chat is read by its account's worker, an export by any worker.
+    const acts = input.source.kind === 'telegram' ? accountActivities(input.source.account) : extraction;
+    return acts.extractHistory({
       jobId: input.jobId,
       source: input.source,
       ...(input.since ? { since: input.since } : {}),

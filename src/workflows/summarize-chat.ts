@@ -1,7 +1,8 @@
 import { defineQuery, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { JobInput, JobProgress, JobResult, TokenUsage } from '../domain';
-import { extractChat, NON_RETRYABLE } from './extract-chat';
+import { accountActivities, extractChat, NON_RETRYABLE } from './extract-chat';
+import { withFloodWaits } from './flood-wait';
 import { llmSummarize } from './llm-summary';
 
 /** Where a job is: the CLI's progress bar and `tgpulse runs` ask this. */
@@ -11,6 +12,12 @@ const steps = proxyActivities<Activities>({
   startToCloseTimeout: '15 minutes',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: NON_RETRYABLE },
 });
+
+const DELIVERY_OPTIONS = {
+  startToCloseTimeout: '15 minutes',
+  heartbeatTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: NON_RETRYABLE },
+} as const;
 
 /**
  * Extract → summarize → deliver. Message data never passes through this workflow: activities store it and hand
@@ -35,6 +42,12 @@ export async function summarizeChat(input: JobInput): Promise<JobResult> {
 
   progress.phase = 'summarizing';
   const notes: string[] = [];
+  // A Telegram delivery goes out through its account's own worker; a status message there shows the job's phase.
+  const toTelegram = input.delivery.kind === 'telegram' ? input.delivery : undefined;
+  const poster = toTelegram ? accountActivities(toTelegram.account, DELIVERY_OPTIONS) : undefined;
+  const onWait = (resumeAt: string) => void (progress.resumesAt = resumeAt);
+  const status = (text: string) => (toTelegram && poster ? withFloodWaits(() => poster.postStatus({ chat: toTelegram.chat, statusKey: `status-${jobId}`, text }), onWait) : undefined);
+  await status(`Summarizing ${history.messages} messages of "${chat.title}"…`);
   const summarizer = await steps.summarizer();
   let summaryKey: string;
   let usage: TokenUsage | undefined;
@@ -49,7 +62,15 @@ export async function summarizeChat(input: JobInput): Promise<JobResult> {
   }
 
   progress.phase = 'delivering';
-  const { files } = await steps.deliverSummary({ jobId, chat, summaryKey, delivery: input.delivery });
+  let files: string[] = [];
+  if (toTelegram && poster) {
+    const { messageIds } = await withFloodWaits(() => poster.deliverSummaryToChat({ jobId, chat, summaryKey, delivery: input.delivery }), onWait);
+    delete progress.resumesAt;
+    await status(`Summary of "${chat.title}" (${history.messages} messages): ${messageIds.length} message(s) below.`);
+    notes.push(`Posted ${messageIds.length} message(s) to ${toTelegram.chat} as account "${toTelegram.account}".`);
+  } else {
+    files = (await steps.deliverSummary({ jobId, chat, summaryKey, delivery: input.delivery })).files;
+  }
   progress.phase = 'done';
   return { jobId, chat, messages: history.messages, model: summarizer.model, ...(usage ? { usage } : {}), files, notes };
 }

@@ -6,12 +6,18 @@ describe('detectors with the default English and Russian rules', () => {
 
   test.each([
     ['#demo first cut of the dashboard', true],
-    ['Shipped the onboarding flow today', true],
+    // A demo is a shipping phrase with something to look at.
+    ['Shipped the onboarding flow today https://app.example.com', true],
     ['here it is https://www.loom.com/share/abc', true],
-    ['repo: github.com/acme/thing https://github.com/acme/thing', true],
-    ['my app https://my-app.vercel.app/login', true],
-    ['записал демку, смотрите', true],
-    ['Выкатила новую версию бота', true],
+    ['my app is live https://my-app.vercel.app/login', true],
+    ['Выкатила новую версию бота https://t.me/my_bot', true],
+    // A phrase alone is a progress update; a link alone is often a recording or a sign-up sheet.
+    ['Shipped the onboarding flow today', false],
+    ['Mood tags shipped (thanks Sofia!)', false],
+    ['Выкатила новую версию бота', false],
+    ['repo: github.com/acme/thing https://github.com/acme/thing', false],
+    ["That's a wrap on Demo Day 🎉 Recording: https://www.loom.com/share/0e4d", false],
+    ["Demo Day is 1am my time, so I'll record mine", false],
     ['we will demolish the old office', false],
     ['when is demo day?', false],
     ['look at https://notgithub.com/x', false],
@@ -50,9 +56,13 @@ describe('detectors with the default English and Russian rules', () => {
   });
 
   test('links in the message entities count even when the text has none', () => {
-    expect(d.detect('my demo video', ['https://youtu.be/abc']).demo).toBe(true);
-    expect(d.detect('slides', ['https://docs.google.com/presentation/d/1']).demo).toBe(true);
-    expect(d.detect('sheet', ['https://docs.google.com/spreadsheets/d/1']).demo).toBe(false);
+    expect(d.detect('here it is', ['https://youtu.be/abc']).demo).toBe(true);
+    expect(d.detect('here it is').demo).toBe(false);
+    // A listed host marks a demo on its own; none is listed by default.
+    expect(d.detect('slides', ['https://docs.google.com/presentation/d/1']).demo).toBe(false);
+    const listed = compileDetectors({ demo: { linkHosts: ['docs.google.com/presentation'] } });
+    expect(listed.detect('slides', ['https://docs.google.com/presentation/d/1']).demo).toBe(true);
+    expect(listed.detect('sheet', ['https://docs.google.com/spreadsheets/d/1']).demo).toBe(false);
   });
 });
 
@@ -60,9 +70,9 @@ describe('per-cohort detector config', () => {
   test('rules add to the defaults of the chosen languages', () => {
     const d = compileDetectors({ languages: ['en'], demo: { hashtags: ['#showandtell'], phrases: ['new build'] } });
     expect(d.detect('#ShowAndTell the map view').demo).toBe(true);
-    expect(d.detect('new build up for testing').demo).toBe(true);
+    expect(d.detect('new build up for testing https://testflight.apple.com/join/x').demo).toBe(true);
     expect(d.detect('#demo still works').demo).toBe(true);
-    expect(d.detect('записал демку').demo).toBe(false); // Russian defaults not chosen
+    expect(d.detect('выкатил https://t.me/x').demo).toBe(false); // Russian defaults not chosen
   });
 
   test('useDefaults: false keeps only the cohort’s own rules', () => {

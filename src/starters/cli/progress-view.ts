@@ -5,10 +5,10 @@ import type { JobProgress } from '../../domain';
  * Shows a run's progress: a live bar on a terminal, one line per phase change otherwise (CI logs, pipes).
  * The total is unknown while extracting, so the bar shows the phase and the count, not a percentage.
  */
-export function progressView(stream: NodeJS.WriteStream = process.stderr) {
+export function progressView(stream: NodeJS.WriteStream = process.stderr, unit = 'messages') {
   let last = '';
   const bar = stream.isTTY
-    ? new SingleBar({ format: '{phase} | {messages} messages{extra}', stream, hideCursor: true, clearOnComplete: true }, undefined)
+    ? new SingleBar({ format: `{phase} | {messages} ${unit}{extra}`, stream, hideCursor: true, clearOnComplete: true }, undefined)
     : null;
   let started = false;
   return {
@@ -20,7 +20,7 @@ export function progressView(stream: NodeJS.WriteStream = process.stderr) {
         bar.update(0, { phase: p.phase, messages: p.messages, extra });
         return;
       }
-      const line = `${p.phase}${p.phase === 'extracting' ? '' : ` (${p.messages} messages)`}${extra}`;
+      const line = `${p.phase}${p.phase === 'extracting' ? '' : ` (${p.messages} ${unit})`}${extra}`;
       if (p.phase !== last.split(' ')[0]) stream.write(`  ${line}\n`);
       last = line;
     },

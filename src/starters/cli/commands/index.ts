@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
+import { registerExport } from './export';
 import { registerLimits } from './limits';
 import { registerLogin } from './login';
 import { registerLogout } from './logout';
+import { registerRecap } from './recap';
 import { registerRerun } from './rerun';
 import { registerResult } from './result';
 import { registerRuns } from './runs';
@@ -11,4 +13,4 @@ import { registerWhoami } from './whoami';
 /** A CLI command adds itself to the program. Keep this list in the order `--help` should show. */
 export type RegisterCommand = (program: Command) => void;
 
-export const registry: RegisterCommand[] = [registerSummarize, registerRuns, registerResult, registerRerun, registerLimits, registerLogin, registerWhoami, registerLogout];
+export const registry: RegisterCommand[] = [registerSummarize, registerExport, registerRecap, registerRuns, registerResult, registerRerun, registerLimits, registerLogin, registerWhoami, registerLogout];

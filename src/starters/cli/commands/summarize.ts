@@ -1,7 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { BadInputError } from '../../../domain';
+import { BadInputError, type Delivery, type JobSource } from '../../../domain';
+import { parseChatInput } from '../../../telegram';
 import { runUrl } from '../../../temporal';
 import { parseJobInput, startSummarize } from '../../jobs';
 import { cliConfig, withClient } from '../context';
@@ -9,8 +10,11 @@ import { printResult, watchRun } from '../run-output';
 import type { RegisterCommand } from './index';
 
 interface SummarizeOptions {
-  export: string;
+  export?: string;
   chat?: string;
+  account?: string;
+  postTo?: string;
+  sync?: boolean;
   since?: string;
   until?: string;
   prompt?: string;
@@ -26,7 +30,7 @@ function exportPath(path: string): string {
   return abs;
 }
 
-function isoDate(flag: string, value: string | undefined): string | undefined {
+export function isoDate(flag: string, value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   if (!/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2}))?$/.test(value) || Number.isNaN(Date.parse(value))) {
     throw new BadInputError(`${flag} ${JSON.stringify(value)} is not a date`, `Use YYYY-MM-DD or a full ISO time such as 2026-11-02T09:00:00Z`);
@@ -34,12 +38,42 @@ function isoDate(flag: string, value: string | undefined): string | undefined {
   return value;
 }
 
+/** The chat a user typed, checked before anything starts (`parseChatInput` throws a BadInputError with examples). */
+export function telegramChat(flag: string, value: string): string {
+  try {
+    parseChatInput(value);
+  } catch (err) {
+    if (err instanceof BadInputError) throw new BadInputError(`${flag}: ${err.message}`, undefined, { cause: err });
+    throw err;
+  }
+  return value.trim();
+}
+
+export function accountName(value: string): string {
+  if (!/^[A-Za-z0-9_-]+$/.test(value)) throw new BadInputError(`--account ${JSON.stringify(value)} is not an account name`, 'Use the session name given to `tgpulse login --session` (letters, digits, _ and -)');
+  return value;
+}
+
+/** `--export` reads a Telegram Desktop export; otherwise `--chat` is a live chat read by `--account`. */
+function jobSource(opts: SummarizeOptions, defaultAccount: string): JobSource {
+  if (opts.export !== undefined) {
+    if (opts.account !== undefined) throw new BadInputError('--export and --account are mutually exclusive', 'Summarize an export file with --export, or a live chat with --chat and --account');
+    if (opts.sync) throw new BadInputError('--sync applies to live chats only', 'Drop --sync, or use --chat instead of --export');
+    return { kind: 'export', path: exportPath(opts.export), ...(opts.chat ? { chat: opts.chat } : {}) };
+  }
+  if (opts.chat === undefined) throw new BadInputError('No chat to summarize', 'Give --export <result.json>, or --chat <link|@name|id> to read a live chat');
+  return { kind: 'telegram', account: accountName(opts.account ?? defaultAccount), chat: telegramChat('--chat', opts.chat), ...(opts.sync ? { sync: true } : {}) };
+}
+
 export const registerSummarize: RegisterCommand = (program) => {
   program.addCommand(
     new Command('summarize')
-      .description('summarize a chat from a Telegram Desktop export, and wait for the result')
-      .requiredOption('--export <result.json>', 'path of a Telegram Desktop export (result.json)')
-      .option('--chat <name|id>', 'which chat, when the export holds a whole account')
+      .description('summarize a chat (a Telegram Desktop export, or a live chat through an account), and wait for the result')
+      .option('--export <result.json>', 'path of a Telegram Desktop export (result.json)')
+      .option('--chat <chat>', 'with --export: which chat, when the export holds a whole account; without: the live chat (link, @username or id)')
+      .option('--account <name>', 'the logged-in account that reads the live chat and posts (default: SESSION_NAME); its worker must run')
+      .option('--sync', 'live chats: read only what is new since the last --sync of this chat, plus the last 48 h (edits)')
+      .option('--post-to <chat>', 'post the summary to this Telegram chat (link, @username or id) as --account, instead of writing files')
       .option('--since <date>', 'only messages from this date (YYYY-MM-DD or ISO time, UTC)')
       .option('--until <date>', 'only messages before this date')
       .option('--prompt <text>', 'what you want to know (used when an LLM endpoint is configured)')
@@ -50,15 +84,20 @@ export const registerSummarize: RegisterCommand = (program) => {
         const since = isoDate('--since', opts.since);
         const until = isoDate('--until', opts.until);
         if (since && until && Date.parse(since) >= Date.parse(until)) throw new BadInputError('--since must be before --until');
+        const source = jobSource(opts, config.SESSION_NAME);
+        const account = opts.account !== undefined ? accountName(opts.account) : config.SESSION_NAME;
+        const delivery: Delivery = opts.postTo !== undefined ? { kind: 'telegram', account, chat: telegramChat('--post-to', opts.postTo) } : { kind: 'files', dir: resolve(opts.out ?? config.OUTPUT_DIR) };
+        if (opts.postTo !== undefined && opts.out !== undefined) throw new BadInputError('--post-to and --out are mutually exclusive', 'The summary goes either to a chat or to files');
         const input = parseJobInput({
-          source: { kind: 'export', path: exportPath(opts.export), ...(opts.chat ? { chat: opts.chat } : {}) },
+          source,
           ...(since ? { since } : {}),
           ...(until ? { until } : {}),
           ...(opts.prompt !== undefined ? { prompt: opts.prompt } : {}),
-          delivery: { kind: 'files', dir: resolve(opts.out ?? config.OUTPUT_DIR) },
+          delivery,
         });
+        const label = input.source.kind === 'export' ? (input.source.chat ?? basename(dirname(input.source.path))) : input.source.chat;
         await withClient(config, async (client) => {
-          const handle = await startSummarize(client, config, input, opts.chat ?? basename(dirname(input.source.path)));
+          const handle = await startSummarize(client, config, input, label);
           process.stdout.write(`started ${handle.workflowId}\nWeb UI: ${runUrl(config, handle.workflowId, handle.firstExecutionRunId)}\n`);
           if (!opts.wait) return;
           printResult(await watchRun(handle));

@@ -1,0 +1,283 @@
+import { copyFile, mkdir, rename } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { BadInputError, Summary, type ChatInfo, type ChatMessage, type HistoryRef } from '../domain';
+import { compileDetectors, isBot } from '../detectors';
+import { slug } from '../deliver';
+import {
+  buildRecapDigest,
+  createWeekAccumulator,
+  formatRecapMarkdown,
+  formatRecapTelegram,
+  formatWeekSpan,
+  lastCompletedWeek,
+  loadTrend,
+  loadWeeklyMetrics,
+  RECAP_SECTIONS,
+  renderInfographicPng,
+  renderInfographicSvg,
+  saveWeeklyMetrics,
+  splitForTelegram,
+  weekMetricsKey,
+  weekRange,
+} from '../recap';
+import { HISTORY_PAGE_SIZE, readHistory, writeHistoryPage } from '../store';
+import type { ActivityDeps } from './deps';
+import { withFailureMapping } from './failures';
+
+/** History read before the week: replies in the week to Sunday-night questions still find what they answer. */
+export const CONTEXT_BEFORE_MS = 24 * 3600_000;
+/** History read after the week (never past the run's time): answers to the week's questions that came late. */
+export const ANSWERS_AFTER_MS = 2 * 24 * 3600_000;
+/** Telegram's limit on a photo or document caption, in characters. */
+export const CAPTION_LIMIT = 1024;
+
+/** Where a cohort week's rendered recap lives; rendering the week again replaces each file. */
+export const recapKeyPrefix = (chatId: number, week: string) => `cohorts/${chatId}/recaps/${week}`;
+/** What tgpulse knows of a cohort's chat (title, the names it was recapped under), for `recap history <name>`. */
+export const cohortChatKey = (chatId: number) => `cohorts/${chatId}/chat.json`;
+
+/** Which week a run recaps and which span of history it reads for it. */
+export interface RecapPlan {
+  week: string;
+  /** The week's [start, end), ISO 8601 UTC. */
+  start: string;
+  end: string;
+  /** What to extract: from a day before the week to a little after it, ISO 8601 UTC. */
+  since: string;
+  until: string;
+}
+
+export interface ComputeRecapWeekInput {
+  jobId: string;
+  history: HistoryRef;
+  chat: ChatInfo;
+  /** The cohort's name on the CLI, remembered beside the chat so `recap history <name>` finds it. */
+  name: string;
+  week: string;
+  zone: string;
+  detectors?: Record<string, unknown>;
+  botIds?: string[];
+  memberCount?: number;
+  /** Also store the week's own messages as a history, for the LLM to read (the digest does not need it). */
+  keepWeekHistory?: boolean;
+}
+
+export interface ComputeRecapWeekOutput {
+  chatId: number;
+  metricsKey: string;
+  messages: number;
+  demos: number;
+  questions: number;
+  /** The week's messages only; present when `keepWeekHistory` was asked. */
+  weekHistory?: HistoryRef;
+  /** What to ask the LLM for, numbers of the week included. */
+  llmPrompt: string;
+}
+
+export interface RenderRecapOutput {
+  pngKey: string;
+  svgKey: string;
+  markdownKey: string;
+  summaryKey: string;
+  /** The recap as Telegram messages (JSON array of strings). */
+  textKey: string;
+  parts: number;
+}
+
+/** A stored chat description of a cohort. */
+export interface CohortChat {
+  chat: ChatInfo;
+  names: string[];
+}
+
+/**
+ * The activities of a weekly recap: plan the week, compute and store its metrics, render the recap (text and
+ * infographic) and write it to files. Everything big stays in the artifact store; they return keys and counts.
+ */
+export function createRecapActivities(deps: ActivityDeps) {
+  const { store } = deps;
+
+  /**
+   * Picks the week (the given one, or the last completed one at `at` in the cohort's zone) and the span of history
+   * to read. Refuses a bad zone, a bad week id, and a week that has not ended at `at`.
+   */
+  async function planRecapWeek(input: { zone: string; at: string; week?: string }): Promise<RecapPlan> {
+    return withFailureMapping(async () => {
+      const at = new Date(input.at);
+      const week = input.week ?? lastCompletedWeek(at, input.zone);
+      const range = weekRange(week, input.zone);
+      if (range.end.getTime() > at.getTime()) {
+        throw new BadInputError(
+          `week ${week} (${formatWeekSpan(week, input.zone)}) is not over yet in ${input.zone}`,
+          'recap a week once it has ended; leave --week out for the last completed week',
+        );
+      }
+      const until = Math.min(at.getTime(), range.end.getTime() + ANSWERS_AFTER_MS);
+      return {
+        week: range.week,
+        start: range.start.toISOString(),
+        end: range.end.toISOString(),
+        since: new Date(range.start.getTime() - CONTEXT_BEFORE_MS).toISOString(),
+        until: new Date(until).toISOString(),
+      };
+    });
+  }
+
+  /** Computes a week's metrics from an extracted history and stores them (replacing an earlier run's). */
+  async function computeRecapWeek(input: ComputeRecapWeekInput): Promise<ComputeRecapWeekOutput> {
+    return withFailureMapping(async () => {
+      const memberCount = input.chat.memberCount || input.memberCount;
+      const botIds = await withBotNames(input.history, input.botIds ?? []);
+      const acc = createWeekAccumulator({
+        week: input.week,
+        zone: input.zone,
+        chatId: input.chat.id,
+        detectors: compileDetectors(input.detectors ?? {}),
+        botIds,
+        ...(memberCount ? { memberCount } : {}),
+      });
+      const startMs = acc.range.start.getTime();
+      const endMs = acc.range.end.getTime();
+      const weekPrefix = `jobs/${input.jobId}/week-history`;
+      let page: ChatMessage[] = [];
+      let pages = 0;
+      let kept = 0;
+      for await (const m of readHistory(store, input.history)) {
+        acc.add(m);
+        const t = Date.parse(m.date);
+        if (input.keepWeekHistory && t >= startMs && t < endMs) {
+          page.push(m);
+          if (page.length === HISTORY_PAGE_SIZE) {
+            await writeHistoryPage(store, weekPrefix, pages++, page);
+            kept += page.length;
+            page = [];
+          }
+        }
+      }
+      if (page.length) {
+        await writeHistoryPage(store, weekPrefix, pages++, page);
+        kept += page.length;
+      }
+      const metrics = acc.finish();
+      const { key } = await saveWeeklyMetrics(store, metrics);
+      await rememberCohort(input.chat, input.name);
+      return {
+        chatId: metrics.chatId,
+        metricsKey: key,
+        messages: metrics.messages,
+        demos: metrics.demos.length,
+        questions: metrics.questions.asked,
+        ...(input.keepWeekHistory ? { weekHistory: { prefix: weekPrefix, pages, messages: kept } } : {}),
+        llmPrompt: recapPrompt(input.week, input.zone, metrics.messages, metrics.activeMembers, metrics.demos.length, metrics.blockers.length, metrics.questions),
+      };
+    });
+  }
+
+  /**
+   * Exports name the members of an invite by name only (`name:<name>`), so a bot invited into the group would count
+   * as a new member. A first pass over the (one-week) history learns the names the known bots post under.
+   */
+  async function withBotNames(history: HistoryRef, botIds: string[]): Promise<string[]> {
+    const known = new Set(botIds);
+    const out = new Set(botIds);
+    for await (const m of readHistory(store, history)) {
+      if (m.sender && (known.has(m.sender.id) || isBot(m.sender))) out.add(`name:${m.sender.name}`);
+    }
+    return [...out];
+  }
+
+  async function rememberCohort(chat: ChatInfo, name: string): Promise<void> {
+    const raw = await store.tryGet(cohortChatKey(chat.id));
+    const before = raw ? (JSON.parse(raw.toString('utf8')) as CohortChat) : null;
+    const names = [...new Set([...(before?.names ?? []), name])];
+    await store.put(cohortChatKey(chat.id), JSON.stringify({ chat, names } satisfies CohortChat, null, 2));
+  }
+
+  /**
+   * Renders a stored week: the recap text (the no-model digest, or the LLM's summary at `summaryKey`) as Markdown
+   * and as Telegram messages, and the infographic as SVG and PNG, with the trend of the weeks stored before it.
+   */
+  async function renderRecap(input: { chatId: number; week: string; chat: ChatInfo; summaryKey?: string }): Promise<RenderRecapOutput> {
+    return withFailureMapping(async () => {
+      const metrics = await loadWeeklyMetrics(store, input.chatId, input.week);
+      if (!metrics) throw new BadInputError(`no metrics stored for ${input.week} (${weekMetricsKey(input.chatId, input.week)})`, 'compute the week first');
+      const trend = await loadTrend(store, input.chatId, input.week);
+      const earlier = trend.slice(0, -1).map((p) => p.metrics);
+      const summary = input.summaryKey
+        ? Summary.parse(JSON.parse((await store.get(input.summaryKey)).toString('utf8')))
+        : buildRecapDigest(metrics, input.chat, earlier);
+      const svg = renderInfographicSvg({ metrics, title: input.chat.title, trend });
+      const png = renderInfographicPng(svg);
+      const parts = formatRecapTelegram(summary, input.chat);
+      const prefix = recapKeyPrefix(input.chatId, input.week);
+      const keys = {
+        pngKey: `${prefix}/recap.png`,
+        svgKey: `${prefix}/recap.svg`,
+        markdownKey: `${prefix}/recap.md`,
+        summaryKey: `${prefix}/recap.json`,
+        textKey: `${prefix}/telegram.json`,
+      };
+      await store.put(keys.pngKey, png);
+      await store.put(keys.svgKey, svg);
+      await store.put(keys.markdownKey, formatRecapMarkdown(summary, input.chat));
+      await store.put(keys.summaryKey, JSON.stringify(summary, null, 2));
+      await store.put(keys.textKey, JSON.stringify(parts));
+      return { ...keys, parts: parts.length };
+    });
+  }
+
+  /**
+   * The posts of a recap: the infographic's caption (the recap's opening, cut where a caption must end, at a blank
+   * line or a line end) and the text messages after it, which carry on where the caption stopped.
+   */
+  async function recapPosts(input: { textKey: string }): Promise<{ caption: string; parts: string[] }> {
+    return withFailureMapping(async () => {
+      const text = (JSON.parse((await store.get(input.textKey)).toString('utf8')) as string[]).join('\n\n').trim();
+      const caption = splitForTelegram(text, CAPTION_LIMIT)[0] ?? '';
+      return { caption, parts: splitForTelegram(text.slice(caption.length)) };
+    });
+  }
+
+  /**
+   * Copies a rendered recap into the output folder: `<chat>-<week>.png`, `.md` and `-metrics.json`. The names
+   * depend only on the cohort and week, so delivering the week again replaces them.
+   */
+  async function deliverRecapFiles(input: { chatId: number; week: string; chat: ChatInfo; dir: string }): Promise<{ files: string[] }> {
+    return withFailureMapping(async () => {
+      const dir = resolve(input.dir);
+      await mkdir(dir, { recursive: true });
+      const base = join(dir, `recap-${slug(input.chat.title)}-${input.week}`);
+      const prefix = recapKeyPrefix(input.chatId, input.week);
+      const copies: Array<[string, string]> = [
+        [`${prefix}/recap.png`, `${base}.png`],
+        [`${prefix}/recap.md`, `${base}.md`],
+        [weekMetricsKey(input.chatId, input.week), `${base}-metrics.json`],
+      ];
+      for (const [key, path] of copies) {
+        // Through a temporary name, so a reader never sees half a file.
+        const tmp = `${path}.tmp`;
+        await copyFile(store.pathOf(key), tmp);
+        await rename(tmp, path);
+      }
+      return { files: copies.map(([, path]) => path) };
+    });
+  }
+
+  /** Where a stored recap is on the worker's disk (for a Telegram delivery, which leaves no output files). */
+  async function recapPaths(input: { keys: string[] }): Promise<{ files: string[] }> {
+    return { files: input.keys.map((k) => store.pathOf(k)) };
+  }
+
+  return { planRecapWeek, computeRecapWeek, renderRecap, recapPosts, deliverRecapFiles, recapPaths };
+}
+
+/** The LLM's request for a recap: the same sections as the digest, the week's numbers given so it does not count. */
+function recapPrompt(week: string, zone: string, messages: number, active: number, demos: number, blockers: number, questions: { asked: number; answered: number }): string {
+  return [
+    `Write the weekly recap of this cohort group for ${week} (${formatWeekSpan(week, zone)}), for its members and organizers.`,
+    `Use these headings, leaving out any with nothing to say: ${RECAP_SECTIONS.join(', ')}.`,
+    'Highlights: what the week was about. Demos: what people shipped or showed, by whom. Blockers: who is stuck on what, and whether they got help.',
+    'Open questions: questions nobody answered. Shout-outs: people who helped others or shipped.',
+    `The week's numbers, already counted (use them, do not recount): ${messages} messages from ${active} active members, ${demos} demos, ${blockers} blockers, ${questions.answered} of ${questions.asked} questions answered.`,
+  ].join('\n');
+}

@@ -1,0 +1,120 @@
+import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { Config } from '../../../config';
+import { slug } from '../../../deliver';
+import { BadInputError } from '../../../domain';
+import { runUrl } from '../../../temporal';
+import type { exportMembers, exportMessages } from '../../../workflows';
+import { readProgress } from '../../jobs';
+import { cliConfig, withClient } from '../context';
+import { progressView } from '../progress-view';
+import type { RegisterCommand } from './index';
+import { accountName, isoDate, telegramChat } from './summarize';
+
+interface MembersFlags {
+  account?: string;
+  csv: string;
+  includePhone?: boolean;
+  wait: boolean;
+}
+
+interface MessagesFlags {
+  account?: string;
+  jsonl: string;
+  since?: string;
+  until?: string;
+  wait: boolean;
+}
+
+/** Waits for an export with a progress view on stderr (the count comes from the activity's heartbeat). */
+async function watch<T>(handle: WorkflowHandle, unit: string): Promise<T> {
+  const view = progressView(process.stderr, unit);
+  const result = handle.result() as Promise<T>;
+  let done = false;
+  void result.then(
+    () => (done = true),
+    () => (done = true),
+  );
+  try {
+    while (!done) {
+      const p = await readProgress(handle);
+      if (p && !done) view.update(p);
+      await Promise.race([result.catch(() => undefined), new Promise((r) => setTimeout(r, 500))]);
+    }
+    return await result;
+  } finally {
+    view.stop();
+  }
+}
+
+async function start(client: Client, config: Config, kind: 'members' | 'messages', chat: string, input: object): Promise<WorkflowHandle> {
+  const workflowId = `export-${kind}-${slug(chat)}-${randomUUID().slice(0, 8)}`;
+  const handle = await client.workflow.start(kind === 'members' ? 'exportMembers' : 'exportMessages', { taskQueue: config.TEMPORAL_TASK_QUEUE, workflowId, args: [input] });
+  process.stdout.write(`started ${workflowId}\nWeb UI: ${runUrl(config, workflowId, handle.firstExecutionRunId)}\n`);
+  return handle;
+}
+
+function outputPath(flag: string, path: string, extension: string): string {
+  if (path.trim() === '') throw new BadInputError(`${flag} is empty`, `Give a file name such as out${extension}`);
+  return resolve(path);
+}
+
+export const registerExport: RegisterCommand = (program) => {
+  const exportCommand = new Command('export').description('export a live chat\'s members (CSV) or messages (JSONL) through an account; runs as a workflow');
+  exportCommand.addCommand(
+    new Command('members')
+      .description('write a chat\'s members to a CSV file')
+      .argument('<chat>', 'the chat: link, @username or id')
+      .option('--account <name>', 'the logged-in account to list them with (default: SESSION_NAME); its worker must run')
+      .requiredOption('--csv <file>', 'the CSV file to write (on the account worker\'s machine)')
+      .option('--include-phone', 'add phone numbers (only those Telegram shows this account)')
+      .addOption(new Option('--no-wait', 'start the export and return at once'))
+      .action(async (chat: string, flags: MembersFlags) => {
+        const config = cliConfig();
+        const input = {
+          account: accountName(flags.account ?? config.SESSION_NAME),
+          chat: telegramChat('<chat>', chat),
+          path: outputPath('--csv', flags.csv, '.csv'),
+          ...(flags.includePhone ? { includePhone: true } : {}),
+        } satisfies Parameters<typeof exportMembers>[0];
+        await withClient(config, async (client) => {
+          const handle = await start(client, config, 'members', input.chat, input);
+          if (!flags.wait) return;
+          const result = await watch<Awaited<ReturnType<typeof exportMembers>>>(handle, 'members');
+          process.stdout.write(`${result.members} members of "${result.chat.title}" written to ${result.path}${input.includePhone ? '' : ' (no phone numbers: add --include-phone for them)'}\n`);
+        });
+      }),
+  );
+  exportCommand.addCommand(
+    new Command('messages')
+      .description('write a chat\'s messages to a JSONL file, one message a line, oldest first')
+      .argument('<chat>', 'the chat: link, @username or id')
+      .option('--account <name>', 'the logged-in account to read it with (default: SESSION_NAME); its worker must run')
+      .requiredOption('--jsonl <file>', 'the JSONL file to write (on the account worker\'s machine)')
+      .option('--since <date>', 'only messages from this date (YYYY-MM-DD or ISO time, UTC)')
+      .option('--until <date>', 'only messages before this date')
+      .addOption(new Option('--no-wait', 'start the export and return at once'))
+      .action(async (chat: string, flags: MessagesFlags) => {
+        const config = cliConfig();
+        const since = isoDate('--since', flags.since);
+        const until = isoDate('--until', flags.until);
+        if (since && until && Date.parse(since) >= Date.parse(until)) throw new BadInputError('--since must be before --until');
+        const input = {
+          account: accountName(flags.account ?? config.SESSION_NAME),
+          chat: telegramChat('<chat>', chat),
+          path: outputPath('--jsonl', flags.jsonl, '.jsonl'),
+          ...(since ? { since } : {}),
+          ...(until ? { until } : {}),
+        } satisfies Parameters<typeof exportMessages>[0];
+        await withClient(config, async (client) => {
+          const handle = await start(client, config, 'messages', input.chat, input);
+          if (!flags.wait) return;
+          const result = await watch<Awaited<ReturnType<typeof exportMessages>>>(handle, 'messages');
+          process.stdout.write(`${result.messages} messages of "${result.chat.title}" written to ${result.path}\n`);
+        });
+      }),
+  );
+  program.addCommand(exportCommand);
+};

