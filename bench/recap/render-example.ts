@@ -9,8 +9,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { WeeklyMetrics } from '../../src/domain';
-import { computeWeeklyMetrics, renderInfographicPng, renderInfographicSvg, weekRange, weeksEndingAt, buildRecapDigest, formatRecapMarkdown } from '../../src/recap';
+import { computeWeeklyMetrics, renderInfographicPng, renderInfographicSvg, weekRange, weeksEndingAt, buildRecapDigest } from '../../src/recap';
 import { generateMessages } from './generate';
+import { renderMarkdown } from '../../src/deliver';
 
 async function main(): Promise<void> {
   const outDir = resolve(process.argv[2] ?? 'docs/images');
@@ -42,7 +43,7 @@ async function main(): Promise<void> {
   writeFileSync(join(tmpdir(), 'recap-example.svg'), svg);
   writeFileSync(join(outDir, 'recap-example.png'), png);
   const recap = buildRecapDigest(metrics, { title }, trend.slice(0, -1).map((p) => p.metrics));
-  writeFileSync(join(tmpdir(), 'recap-example.md'), formatRecapMarkdown(recap, { id: 1_234_567_890, type: 'private_supergroup' }));
+  writeFileSync(join(tmpdir(), 'recap-example.md'), renderMarkdown(recap, { id: 1_234_567_890, type: 'private_supergroup' }));
   console.log(`svg ${svgMs.toFixed(1)} ms, png ${pngMs.toFixed(1)} ms (${(png.length / 1024).toFixed(0)} KiB) → ${join(outDir, 'recap-example.png')}`);
   console.log(`also ${join(tmpdir(), 'recap-example.svg')} and ${join(tmpdir(), 'recap-example.md')}`);
 }

@@ -1,9 +1,11 @@
 import { ApplicationFailure, CancelledFailure, TemporalFailure } from '@temporalio/common';
 import { BadInputError, FloodWaitError, QuotaExceededError, RemoteRefusedError, TransportError } from '../domain';
+import { TakeoutDelayError } from '../telegram';
 
 /** Temporal failure types our activities raise; `RetryPolicy.nonRetryableErrorTypes` and workflows refer to them. */
 export const FailureType = {
   FloodWait: 'FloodWait',
+  TakeoutDelay: 'TakeoutDelay',
   QuotaExceeded: 'QuotaExceeded',
   BadInput: 'BadInput',
   RemoteRefused: 'RemoteRefused',
@@ -18,6 +20,18 @@ export interface FloodWaitDetails {
   resumeAt: string;
   method: string;
   code: string;
+}
+
+/**
+ * `details[0]` of a `TakeoutDelay` failure: Telegram holds the account's data export back until the user confirms
+ * it or the delay passes. The workflow sleeps until `resumeAt` the way it sleeps a long flood wait.
+ */
+export interface TakeoutDelayDetails {
+  seconds: number;
+  account: string;
+  /** When the export may start, ISO 8601 UTC. */
+  resumeAt: string;
+  method: string;
 }
 
 /** Options of {@link toApplicationFailure}. */
@@ -39,6 +53,8 @@ const DEFAULT_FLOOD_TIMER_THRESHOLD_SECONDS = 60;
  *
  * - `FloodWaitError` → type `FloodWait`, details `[{ seconds, account, resumeAt, method, code }]`; retryable after
  *   `nextRetryDelay` up to the threshold, non-retryable above it (the workflow sleeps, then calls again).
+ * - `TakeoutDelayError` → type `TakeoutDelay`, details `[{ seconds, account, resumeAt, method }]`, non-retryable
+ *   whatever its length: the workflow sleeps until `resumeAt`, then runs the activity again.
  * - `QuotaExceededError`, `BadInputError` → non-retryable: retrying cannot help.
  * - `RemoteRefusedError` → retryable after `retryAfterSeconds` when Telegram named one, else non-retryable: a
  *   refusal repeated at an account is exactly what gets it limited.
@@ -62,6 +78,10 @@ export function toApplicationFailure(err: unknown, opts: FailureMappingOptions =
       ...(long ? {} : { nextRetryDelay: err.seconds * 1000 }),
       cause: err,
     });
+  }
+  if (err instanceof TakeoutDelayError) {
+    const details: TakeoutDelayDetails = { seconds: err.seconds, account: err.account, resumeAt: err.resumeAt, method: err.method };
+    return ApplicationFailure.create({ type: FailureType.TakeoutDelay, message: err.message, nonRetryable: true, details: [details], cause: err });
   }
   if (err instanceof QuotaExceededError) {
     return ApplicationFailure.create({

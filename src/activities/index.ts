@@ -9,7 +9,7 @@ export type { ActivityDeps } from './deps';
 export type { ExtractInput, ExtractOutput, ExtractHeartbeat } from './extract';
 export { historyPrefix } from './extract';
 export { summaryKey } from './digest';
-export { createTelegramActivities, readSyncCursor, splitMessage, syncCursorKey, syncQuery, SYNC_TRAILING_WINDOW_MS } from './telegram';
+export { createTelegramActivities, readSyncCursor, syncCursorKey, syncQuery, SYNC_TRAILING_WINDOW_MS } from './telegram';
 export type { PostToChatInput, SyncCursor, TelegramActivities, TelegramActivityDeps } from './telegram';
 
 /** Every activity of the general worker, built over its dependencies. Workflows import this type only. */

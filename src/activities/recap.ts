@@ -6,8 +6,6 @@ import { slug } from '../deliver';
 import {
   buildRecapDigest,
   createWeekAccumulator,
-  formatRecapMarkdown,
-  formatRecapTelegram,
   formatWeekSpan,
   lastCompletedWeek,
   loadTrend,
@@ -16,13 +14,14 @@ import {
   renderInfographicPng,
   renderInfographicSvg,
   saveWeeklyMetrics,
-  splitForTelegram,
   weekMetricsKey,
   weekRange,
 } from '../recap';
 import { HISTORY_PAGE_SIZE, readHistory, writeHistoryPage } from '../store';
 import type { ActivityDeps } from './deps';
 import { withFailureMapping } from './failures';
+import { renderMarkdown, renderTelegramText, splitForTelegram } from '../deliver';
+import { MAX_MESSAGE_CHARS } from '../telegram';
 
 /** History read before the week: replies in the week to Sunday-night questions still find what they answer. */
 export const CONTEXT_BEFORE_MS = 24 * 3600_000;
@@ -208,7 +207,7 @@ export function createRecapActivities(deps: ActivityDeps) {
         : buildRecapDigest(metrics, input.chat, earlier);
       const svg = renderInfographicSvg({ metrics, title: input.chat.title, trend });
       const png = renderInfographicPng(svg);
-      const parts = formatRecapTelegram(summary, input.chat);
+      const parts = renderTelegramText(summary, input.chat, { limit: MAX_MESSAGE_CHARS });
       const prefix = recapKeyPrefix(input.chatId, input.week);
       const keys = {
         pngKey: `${prefix}/recap.png`,
@@ -219,7 +218,7 @@ export function createRecapActivities(deps: ActivityDeps) {
       };
       await store.put(keys.pngKey, png);
       await store.put(keys.svgKey, svg);
-      await store.put(keys.markdownKey, formatRecapMarkdown(summary, input.chat));
+      await store.put(keys.markdownKey, renderMarkdown(summary, input.chat));
       await store.put(keys.summaryKey, JSON.stringify(summary, null, 2));
       await store.put(keys.textKey, JSON.stringify(parts));
       return { ...keys, parts: parts.length };
@@ -234,7 +233,7 @@ export function createRecapActivities(deps: ActivityDeps) {
     return withFailureMapping(async () => {
       const text = (JSON.parse((await store.get(input.textKey)).toString('utf8')) as string[]).join('\n\n').trim();
       const caption = splitForTelegram(text, CAPTION_LIMIT)[0] ?? '';
-      return { caption, parts: splitForTelegram(text.slice(caption.length)) };
+      return { caption, parts: splitForTelegram(text.slice(caption.length), MAX_MESSAGE_CHARS) };
     });
   }
 

@@ -5,7 +5,7 @@ import { basename, dirname, isAbsolute } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { Context } from '@temporalio/activity';
 import { BadInputError, type ChatInfo, type Delivery, type HistoryQuery, type HistoryRef, type HistorySource, type JobSource, type Summary } from '../domain';
-import { renderMarkdown } from '../deliver';
+import { renderTelegramText, splitForTelegram } from '../deliver';
 import { readHistory, readHistoryPage, type ArtifactStore } from '../store';
 import { MAX_MESSAGE_CHARS, TelegramHistorySource, type ChatRef, type TelegramPort } from '../telegram';
 import { createExtractActivities, type ExtractHeartbeat, type ExtractInput, type ExtractOutput } from './extract';
@@ -58,28 +58,6 @@ export function syncQuery(query: HistoryQuery, cursor: SyncCursor, windowStartMs
   if (Date.parse(cursor.lastDate) < windowStartMs) return { ...query, afterId: Math.max(query.afterId ?? -Infinity, cursor.lastId) };
   const since = Math.max(query.since?.getTime() ?? -Infinity, windowStartMs);
   return { ...query, since: new Date(since) };
-}
-
-/**
- * Splits a text into messages of at most `max` characters: at a blank line if one is near the end, else at a
- * line break, else at a space, else hard (never inside a surrogate pair).
- */
-export function splitMessage(text: string, max = MAX_MESSAGE_CHARS): string[] {
-  const parts: string[] = [];
-  let rest = text.trim();
-  while (rest.length > max) {
-    const window = rest.slice(0, max + 1);
-    const floor = Math.floor(max / 2);
-    let cut = [window.lastIndexOf('\n\n'), window.lastIndexOf('\n'), window.lastIndexOf(' ')].find((i) => i >= floor) ?? max;
-    if (cut > max) cut = max;
-    // A cut between the halves of a surrogate pair would send half an emoji.
-    const code = rest.charCodeAt(cut - 1);
-    if (code >= 0xd800 && code <= 0xdbff) cut--;
-    parts.push(rest.slice(0, cut).trimEnd());
-    rest = rest.slice(cut).trimStart();
-  }
-  if (rest.length > 0) parts.push(rest);
-  return parts;
 }
 
 /** What `postToChat` posts. */
@@ -170,7 +148,7 @@ export function createTelegramActivities(deps: TelegramActivityDeps) {
   async function openSource(jobSource: JobSource): Promise<HistorySource> {
     const source = ownSource(jobSource);
     const ref = await resolveChat(source.chat);
-    const live = new TelegramHistorySource(telegram, ref);
+    const live = new TelegramHistorySource(telegram, ref, { takeout: source.takeout === true });
     if (!source.sync) return live;
     const cursor = await readSyncCursor(store, account, ref.id);
     if (!cursor) return live;
@@ -218,7 +196,7 @@ export function createTelegramActivities(deps: TelegramActivityDeps) {
    */
   async function postToChat(input: PostToChatInput): Promise<{ messageIds: number[] }> {
     return withFailureMapping(async () => {
-      const texts = input.parts.flatMap((p) => splitMessage(p)).filter((p) => p.trim() !== '');
+      const texts = input.parts.flatMap((p) => splitForTelegram(p, MAX_MESSAGE_CHARS)).filter((p) => p.trim() !== '');
       const files = input.files ?? [];
       if (texts.length === 0 && files.length === 0) throw new BadInputError('Nothing to post: every part is empty and there are no files');
       const key = recordKey('deliveries', input.deliveryKey);
@@ -272,7 +250,7 @@ export function createTelegramActivities(deps: TelegramActivityDeps) {
       const delivery = input.delivery;
       if (delivery.kind !== 'telegram') throw new BadInputError(`deliverSummaryToChat posts to Telegram, not to ${delivery.kind}`);
       const summary = JSON.parse((await store.get(input.summaryKey)).toString('utf8')) as Summary;
-      return postToChat({ chat: delivery.chat, parts: [renderMarkdown(summary, input.chat)], deliveryKey: `summary-${input.jobId}` });
+      return postToChat({ chat: delivery.chat, parts: renderTelegramText(summary, input.chat, { limit: MAX_MESSAGE_CHARS }), deliveryKey: `summary-${input.jobId}` });
     }, failureOptions);
   }
 

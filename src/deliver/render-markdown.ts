@@ -1,15 +1,23 @@
 import type { ChatInfo, Summary } from '../domain';
-import { messageLink } from '../domain';
+import { pointLinks, type RenderOptions } from './point-links';
 
-/** Renders a summary as Markdown; every point ends with links to the messages it rests on. */
-export function renderMarkdown(summary: Summary, chat: ChatInfo): string {
-  const lines: string[] = [`# ${summary.title}`, ''];
+/** Member text goes into Markdown as text: `[x](y)` or `*x*` in a message must not become formatting. */
+function escapeMarkdown(text: string): string {
+  return text.replace(/([\\`*_[\]<>|])/g, '\\$1');
+}
+
+/**
+ * Renders a summary as Markdown; every point ends with links to the messages it rests on (message numbers where
+ * the chat has no links).
+ */
+export function renderMarkdown(summary: Summary, chat: Pick<ChatInfo, 'id' | 'type' | 'username'>, options: RenderOptions = {}): string {
+  const lines: string[] = [`# ${escapeMarkdown(summary.title)}`, ''];
   const { stats } = summary;
   const range = stats.firstDate && stats.lastDate ? ` · ${stats.firstDate.slice(0, 10)} → ${stats.lastDate.slice(0, 10)}` : '';
-  lines.push(`_${stats.messages} messages · ${stats.participants} people${range} · ${summary.model === 'digest' ? 'no-model digest' : `model ${summary.model}`}_`, '');
+  lines.push(`_${stats.messages} messages · ${stats.participants} people${range} · ${summary.model === 'digest' ? 'no-model digest' : `model ${escapeMarkdown(summary.model)}`}_`, '');
   for (const section of summary.sections) {
-    lines.push(`## ${section.heading}`, '');
-    for (const point of section.points) lines.push(`- ${point.text}${refs(chat, point.messageIds)}`);
+    lines.push(`## ${escapeMarkdown(section.heading)}`, '');
+    for (const point of section.points) lines.push(`- ${escapeMarkdown(point.text)}${refs(chat, point.messageIds, options)}`);
     lines.push('');
   }
   if (summary.usage) {
@@ -20,11 +28,10 @@ export function renderMarkdown(summary: Summary, chat: ChatInfo): string {
   return lines.join('\n');
 }
 
-function refs(chat: ChatInfo, ids: number[]): string {
-  if (ids.length === 0) return '';
-  const parts = ids.map((id, i) => {
-    const link = messageLink(chat, id);
-    return link ? `[${i + 1}](${link})` : `#${id}`;
-  });
-  return ` (${parts.join(', ')})`;
+function refs(chat: Pick<ChatInfo, 'id' | 'type' | 'username'>, ids: number[], options: RenderOptions): string {
+  const known = ids.filter((id) => !options.knownIds || options.knownIds.has(id));
+  if (known.length === 0) return '';
+  const urls = pointLinks(chat, known, {});
+  if (urls.length === 0) return ` (${known.map((id) => `#${id}`).join(', ')})`;
+  return ` (${urls.map((url, i) => `[${urls.length === 1 ? 'link' : i + 1}](${url})`).join(', ')})`;
 }

@@ -29,6 +29,11 @@ export const TelegramSource = z.object({
    * recent edits, and move the cursor on when done.
    */
   sync: z.boolean().optional(),
+  /**
+   * Read through a Telegram data-export (takeout) session: higher limits for a large backfill. Telegram may hold
+   * the first export back until the user confirms it (often a day); the job waits for that as a durable timer.
+   */
+  takeout: z.boolean().optional(),
 });
 
 export const JobSource = z.discriminatedUnion('kind', [ExportSource, TelegramSource]);

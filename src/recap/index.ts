@@ -20,7 +20,6 @@ export {
   TREND_WEEKS,
 } from './history';
 export type { TrendPoint, MetricChange, ComparedMetric, Better } from './history';
-export { buildRecapDigest, formatRecapMarkdown, formatRecapTelegram, splitForTelegram, RECAP_SECTIONS, TELEGRAM_TEXT_LIMIT } from './recap-text';
-export type { RecapFormatOptions } from './recap-text';
+export { buildRecapDigest, RECAP_SECTIONS } from './recap-text';
 export { renderInfographicSvg, renderInfographicPng, shippedFontDir, INFOGRAPHIC_WIDTH, INFOGRAPHIC_HEIGHT, FONT_FILES } from './infographic';
 export type { InfographicInput, PngOptions } from './infographic';

@@ -75,7 +75,8 @@ function median(values: number[]): number | null {
  * - `replies`: counted messages that reply to another message (in or before the week). In a forum, a message
  *   whose reply target is only its topic's root is a topic post, not a reply.
  * - `threadsStarted`: counted messages that are not replies and got a direct reply from another member.
- * - `questions`: counted messages the detectors call questions. A question is **answered** when another (non-bot)
+ * - `questions`: counted messages that are not replies and that the detectors call questions (the same rule as the
+ *   digest's). A question is **answered** when another (non-bot)
  *   member replies to it directly, whenever that reply comes. `unansweredIds` are the others.
  * - `medianFirstReplySeconds`: over the week's questions and non-reply messages that got a direct reply from another
  *   member, the median time from the message to the first such reply; null when none got one.
@@ -223,6 +224,8 @@ export function createWeekAccumulator(options: WeekAccumulatorOptions): WeekAccu
       }
 
       const found = detectors.detect(m.text, m.links);
+      // A question inside a thread ("wow, in two weeks?") is conversation: the ones that count are asked to the group.
+      const question = found.question && !isReply;
       const index = ids.length;
       if (!byId && index > 0 && m.id <= ids[index - 1]!) {
         byId = new Map();
@@ -232,7 +235,7 @@ export function createWeekAccumulator(options: WeekAccumulatorOptions): WeekAccu
       ids.push(m.id);
       sec.push(t);
       senderOf.push(from);
-      flags.push((found.question ? F_QUESTION : 0) | (isReply ? 0 : F_ROOT) | (found.blocker ? F_BLOCKER : 0));
+      flags.push((question ? F_QUESTION : 0) | (isReply ? 0 : F_ROOT) | (found.blocker ? F_BLOCKER : 0));
       firstReply.push(-1);
       const early = pending.get(m.id);
       if (early) {
@@ -240,7 +243,7 @@ export function createWeekAccumulator(options: WeekAccumulatorOptions): WeekAccu
         for (const r of early) creditReply(index, r.from, r.t);
       }
 
-      if (found.question) questionItems.set(index, item(m));
+      if (question) questionItems.set(index, item(m));
       if (found.demo) demos.push({ index, item: item(m) });
       if (found.blocker) blockers.push({ index, item: item(m) });
 

@@ -1,10 +1,6 @@
 import type { ChatInfo, Peer, RecapItem, Summary, SummaryPoint, WeeklyMetrics } from '../domain';
-import { messageLink } from '../domain';
 import { compareWeeks, formatDuration, formatPercent, type MetricChange } from './history';
 import { formatWeekSpan } from './week';
-
-/** Telegram's limit on one text message, in UTF-16 code units. */
-export const TELEGRAM_TEXT_LIMIT = 4096;
 
 /** Points shown per recap section before "…and N more". */
 export const MAX_POINTS_PER_SECTION = 8;
@@ -94,73 +90,4 @@ export function buildRecapDigest(metrics: WeeklyMetrics, chat: Pick<ChatInfo, 't
     stats: { messages: m.messages, participants: m.activeMembers, firstDate: m.start, lastDate: m.end },
     model: 'digest',
   };
-}
-
-export interface RecapFormatOptions {
-  /**
-   * Ids known to exist in the chat's history. A point's id outside it gets no link (an LLM may cite an id that does
-   * not exist); when absent, every id is linked.
-   */
-  knownIds?: ReadonlySet<number>;
-}
-
-function links(chat: Pick<ChatInfo, 'id' | 'type' | 'username'>, ids: readonly number[], options: RecapFormatOptions): string[] {
-  return ids.filter((id) => !options.knownIds || options.knownIds.has(id)).flatMap((id) => messageLink(chat, id) ?? []);
-}
-
-function escapeMarkdown(text: string): string {
-  return text.replace(/([\\`*_[\]<>|])/g, '\\$1');
-}
-
-/** The recap as Markdown, for files and the README: headings per section, each point linked to its messages. */
-export function formatRecapMarkdown(recap: Summary, chat: Pick<ChatInfo, 'id' | 'type' | 'username'>, options: RecapFormatOptions = {}): string {
-  const lines = [`# ${escapeMarkdown(recap.title)}`, ''];
-  for (const section of recap.sections) {
-    lines.push(`## ${section.heading}`, '');
-    for (const point of section.points) {
-      const refs = links(chat, point.messageIds, options).map((url, i, all) => `[${all.length === 1 ? 'link' : i + 1}](${url})`);
-      lines.push(`- ${escapeMarkdown(point.text)}${refs.length ? ` (${refs.join(', ')})` : ''}`);
-    }
-    lines.push('');
-  }
-  lines.push(recap.model === 'digest' ? '_No-model digest by tgpulse._' : `_Written by ${escapeMarkdown(recap.model)} via tgpulse._`, '');
-  return lines.join('\n');
-}
-
-/**
- * The recap as Telegram plain text (no parse mode, so nothing in a member's message can break the formatting),
- * split into messages of at most `limit` characters at line boundaries. Links are bare `t.me` URLs, which Telegram
- * shows as links.
- */
-export function formatRecapTelegram(recap: Summary, chat: Pick<ChatInfo, 'id' | 'type' | 'username'>, options: RecapFormatOptions & { limit?: number } = {}): string[] {
-  const lines = [recap.title];
-  for (const section of recap.sections) {
-    lines.push('', section.heading.toUpperCase());
-    for (const point of section.points) {
-      const urls = links(chat, point.messageIds, options).slice(0, 3);
-      lines.push(`• ${point.text}${urls.length ? ` ${urls.join(' ')}` : ''}`);
-    }
-  }
-  return splitForTelegram(lines.join('\n'), options.limit ?? TELEGRAM_TEXT_LIMIT);
-}
-
-/** Splits text into parts of at most `limit` characters, preferring blank lines, then line ends, then spaces. */
-export function splitForTelegram(text: string, limit = TELEGRAM_TEXT_LIMIT): string[] {
-  const parts: string[] = [];
-  let rest = text.trim();
-  while (rest.length > limit) {
-    const window = rest.slice(0, limit + 1);
-    let cut = window.lastIndexOf('\n\n');
-    if (cut < limit / 2) cut = window.lastIndexOf('\n');
-    if (cut < limit / 2) cut = window.lastIndexOf(' ');
-    if (cut <= 0) {
-      cut = limit;
-      // Never cut a surrogate pair (an emoji) in half.
-      if (/[\uD800-\uDBFF]/.test(rest[cut - 1]!)) cut--;
-    }
-    parts.push(rest.slice(0, cut).trimEnd());
-    rest = rest.slice(cut).trimStart();
-  }
-  if (rest) parts.push(rest);
-  return parts;
 }

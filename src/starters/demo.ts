@@ -78,7 +78,10 @@ async function main(): Promise<void> {
     }
     if (keep && started.length > 0) {
       log('--keep: the dev server and its Web UI stay up; press Ctrl-C to stop them');
-      await new Promise<void>((r) => process.once('SIGINT', () => r()));
+      // A signal listener alone does not keep Node running (the servers are unref'd children): hold a timer.
+      const hold = setInterval(() => undefined, 1 << 30);
+      await new Promise<void>((r) => ['SIGINT', 'SIGTERM'].forEach((sig) => process.once(sig, () => r())));
+      clearInterval(hold);
     } else if (started.some((s) => s.name === 'temporal')) {
       log('stopping the servers the demo started (run `npm run demo -- --keep` to keep the Web UI up)');
     }

@@ -10,6 +10,7 @@ import { mapTelegramError } from './map-error';
 import { mapMessage } from './map-message';
 import { indexEntities, mapParticipant, toNumber } from './map-user';
 import type { KnownPeer, PeerCache } from './peer-cache';
+import { TakeoutSession, type GuardedInvoke } from './takeout';
 import {
   HISTORY_PAGE_LIMIT,
   MAX_MESSAGE_CHARS,
@@ -79,7 +80,9 @@ function checkText(text: string, what: string): void {
 
 /**
  * {@link TelegramPort} on a live account through gramjs. Every request goes through `guard.safeCall` with gramjs's
- * errors mapped to domain errors; no gramjs object or big integer leaves this class.
+ * errors mapped to domain errors; no gramjs object or big integer leaves this class. A history request with
+ * `takeout` reads inside a {@link TakeoutSession}, finished with success when the paging completes and without
+ * when it fails or is abandoned.
  *
  * @example
  * const telegram = new GramjsTelegram({ client, guard, account: 'default', peers: new PeerCache(redis, keys, 'default') });
@@ -90,6 +93,8 @@ export class GramjsTelegram implements TelegramPort {
   private readonly account: string;
   private readonly peers: PeerCache;
   private dialogsLoaded = false;
+  /** How a takeout session sends its requests: as every other request, through the guard. */
+  private readonly guarded: GuardedInvoke = (request, opts) => this.call('api', request, opts.signal, undefined, opts.method);
 
   constructor(opts: GramjsTelegramOptions) {
     this.client = opts.client;
@@ -98,9 +103,12 @@ export class GramjsTelegram implements TelegramPort {
     this.peers = opts.peers;
   }
 
-  /** One guarded request. Entities in the answer are remembered, so later calls can address them by id. */
-  private async call<R extends Api.AnyRequest>(op: TelegramOp, request: R, signal?: AbortSignal, itemsOf?: (r: R['__response']) => number): Promise<R['__response']> {
-    const method = request.className;
+  /**
+   * One guarded request. Entities in the answer are remembered, so later calls can address them by id. `name`
+   * names a wrapped request by what it wraps (a takeout's `messages.GetHistory`), for the limiter and errors.
+   */
+  private async call<R extends Api.AnyRequest>(op: TelegramOp, request: R, signal?: AbortSignal, itemsOf?: (r: R['__response']) => number, name?: string): Promise<R['__response']> {
+    const method = name ?? request.className;
     const result = await this.guard.safeCall(this.account, op, method, () => this.client.invoke(request), {
       signal,
       itemsOf,
@@ -292,6 +300,31 @@ export class GramjsTelegram implements TelegramPort {
   // ---- history ----
 
   async *history(request: HistoryRequest): AsyncIterable<HistoryPage> {
+    if (!request.takeout) {
+      yield* this.historyPages(request, (r) => this.call('api', r, request.signal));
+      return;
+    }
+    // Opened with the first page request, so an empty range or an unknown chat never starts an export.
+    let takeout: TakeoutSession | undefined;
+    let complete = false;
+    try {
+      yield* this.historyPages(request, async (r) => {
+        takeout ??= await TakeoutSession.open(this.guarded, request.chat.kind, request.signal);
+        return takeout.invoke(r, { signal: request.signal });
+      });
+      complete = true;
+    } finally {
+      if (takeout && complete) await takeout.finish(true);
+      else if (takeout) {
+        // The error that stopped the export is what the user needs to see; a session left open only expires on
+        // Telegram's side, so a failed finish is not worth hiding that error for.
+        await takeout.finish(false).catch(() => undefined);
+      }
+    }
+  }
+
+  /** The paging of {@link history}: `get` sends each `messages.GetHistory`, plainly or inside a takeout session. */
+  private async *historyPages(request: HistoryRequest, get: (r: Api.messages.GetHistory) => Promise<HistoryResponse>): AsyncIterable<HistoryPage> {
     const { chat, order = 'oldest', signal } = request;
     // Exclusive bounds, as Telegram's min_id/max_id are.
     const lower = Math.max(request.afterId ?? 0, (request.minId ?? 1) - 1, 0);
@@ -317,7 +350,7 @@ export class GramjsTelegram implements TelegramPort {
         params.minId = lower;
       }
       first = false;
-      const res: HistoryResponse = await this.call('api', new Api.messages.GetHistory({ peer, limit, maxId: order === 'oldest' ? maxId : 0, hash: helpers.returnBigInt(0), ...params }), signal);
+      const res = await get(new Api.messages.GetHistory({ peer, limit, maxId: order === 'oldest' ? maxId : 0, hash: helpers.returnBigInt(0), ...params }));
       if (res instanceof Api.messages.MessagesNotModified) return;
       const raw = res.messages.filter((m) => !(m instanceof Api.MessageEmpty)) as (Api.Message | Api.MessageService)[];
       if (raw.length === 0) return;

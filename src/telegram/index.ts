@@ -2,9 +2,10 @@
 export { HISTORY_PAGE_LIMIT, MAX_MESSAGE_CHARS } from './port';
 export type { AccountInfo, ChatKind, ChatRef, HistoryOrder, HistoryPage, HistoryRequest, MemberFilter, MembersQuery, SendFileOptions, SendOptions, TelegramPort } from './port';
 export { TelegramHistorySource } from './history-source';
+export type { TelegramHistoryOptions } from './history-source';
 export { parseChatInput } from './chat-ref';
 export type { ChatInput } from './chat-ref';
-export { SessionRevokedError, SessionInUseError } from './telegram-errors';
+export { SessionRevokedError, SessionInUseError, TakeoutDelayError } from './telegram-errors';
 
 // Accounts: sessions, the connection lease, opening a live account.
 export { SessionStore } from './session-store';
@@ -19,5 +20,7 @@ export type { AccountDeps, LoginPrompts, OpenAccount, TelegramCredentials } from
 export { GramjsTelegram } from './gramjs-adapter';
 export type { GramjsClient, GramjsTelegramOptions } from './gramjs-adapter';
 export { PeerCache } from './peer-cache';
+export { TakeoutSession } from './takeout';
+export type { GuardedInvoke } from './takeout';
 export { mapTelegramError } from './map-error';
 export type { TelegramCallContext } from './map-error';

@@ -1,6 +1,6 @@
 import { errors } from 'telegram';
 import { BadInputError, FloodWaitError, QuotaExceededError, RemoteRefusedError, TransportError } from '../domain';
-import { SESSION_DEAD_CODES, SessionRevokedError } from './telegram-errors';
+import { SESSION_DEAD_CODES, SessionRevokedError, TakeoutDelayError } from './telegram-errors';
 
 /** What a user should read for Telegram's usual refusals. Keyed by Telegram's error message. */
 const REFUSALS: Record<string, string> = {
@@ -28,8 +28,8 @@ const REFUSALS: Record<string, string> = {
   MESSAGE_NOT_MODIFIED: 'The new text is the same as the old one',
   MESSAGE_ID_INVALID: 'No such message in this chat (deleted, or not sent by this account)',
   MESSAGE_EDIT_TIME_EXPIRED: 'The message is too old to edit',
-  TAKEOUT_INIT_DELAY: 'Telegram wants the data export approved in the Telegram app (Settings → Privacy → Data export) before it starts',
-  TAKEOUT_REQUIRED: 'This request needs a data-export (takeout) session',
+  TAKEOUT_REQUIRED: 'Telegram wants this request made inside a data-export (takeout) session: run the command with --takeout',
+  TAKEOUT_INVALID: 'The data-export (takeout) session is no longer valid (finished, expired, or cancelled in another Telegram app): run the command again to start a new one, or without --takeout',
   PHONE_NUMBER_INVALID: 'The phone number is not valid: give it in international form, like +4915123456789',
   PHONE_NUMBER_BANNED: 'This phone number is banned from Telegram',
   PHONE_CODE_INVALID: 'The login code is wrong: run `tgpulse login` again and type the code Telegram sent',
@@ -45,6 +45,7 @@ const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE
 const NETWORK_MESSAGES = /^(TIMEOUT|Not connected|Cannot send requests while disconnected|Request was unsuccessful \d+ time\(s\)|Connection closed|Socket closed|WebSocket connection failed)/i;
 
 const WAIT_MESSAGE = /^(FLOOD_WAIT|SLOWMODE_WAIT|FLOOD_PREMIUM_WAIT|FLOOD_TEST_PHONE_WAIT)_(\d+)$/;
+const TAKEOUT_DELAY = /^TAKEOUT_INIT_DELAY_(\d+)$/;
 
 /** What a mapped error is about: the account whose call failed and the Telegram method it called. */
 export interface TelegramCallContext {
@@ -54,7 +55,7 @@ export interface TelegramCallContext {
 
 /**
  * Turns what gramjs threw into a domain error: flood and slow-mode waits into {@link FloodWaitError} (seconds
- * kept), dead sessions into {@link SessionRevokedError}, Telegram's usual refusals into {@link RemoteRefusedError}
+ * kept), a held-back data export into {@link TakeoutDelayError} (seconds kept), dead sessions into {@link SessionRevokedError}, Telegram's usual refusals into {@link RemoteRefusedError}
  * with a message a user can act on, lost connections into {@link TransportError}. Domain errors and programming
  * errors pass through unchanged. The original error is kept as `cause`.
  */
@@ -67,6 +68,9 @@ export function mapTelegramError(err: unknown, ctx: TelegramCallContext): unknow
     const code = err.errorMessage;
     const wait = WAIT_MESSAGE.exec(code);
     if (wait) return new FloodWaitError(Number(wait[2]), method, account, wait[1] === 'SLOWMODE_WAIT' ? 'SLOWMODE_WAIT' : 'FLOOD_WAIT', { cause: err });
+    // Not a flood wait: the account may go on calling; only the export waits for the user (or the delay).
+    const takeout = TAKEOUT_DELAY.exec(code);
+    if (takeout) return new TakeoutDelayError(Number(takeout[1]), account, method, { cause: err });
     if (SESSION_DEAD_CODES.has(code)) return new SessionRevokedError(account, code, method, { cause: err });
     const known = REFUSALS[code];
     if (known) return new RemoteRefusedError(`${known} (Telegram: ${code} on ${method})`, code, method, undefined, { cause: err });

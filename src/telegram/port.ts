@@ -47,6 +47,11 @@ export interface HistoryRequest {
   order?: HistoryOrder;
   /** At most this many messages in all. */
   limit?: number;
+  /**
+   * Read inside a data-export (takeout) session: higher limits for large backfills. Starting one may be held
+   * back for the user's approval (`TakeoutDelayError`, with the seconds to wait).
+   */
+  takeout?: boolean;
   signal?: AbortSignal;
 }
 

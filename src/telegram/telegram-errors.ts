@@ -29,6 +29,37 @@ const SESSION_REASONS: Record<string, string> = {
 /** Codes that mean the session is dead, see {@link SessionRevokedError}. */
 export const SESSION_DEAD_CODES: ReadonlySet<string> = new Set(Object.keys(SESSION_REASONS));
 
+/**
+ * Telegram holds a data export (takeout session) of this account back: `TAKEOUT_INIT_DELAY_X`. For security it
+ * notified the account's other Telegram apps, where the user can confirm (or cancel) the request; the export is
+ * allowed after `seconds` (often a day), asked again from the same device. Retrying sooner cannot help, so the
+ * workflow sleeps until {@link TakeoutDelayError.resumeAt} as a durable timer and then starts the export again.
+ */
+export class TakeoutDelayError extends RemoteRefusedError {
+  /** When the export may start, ISO 8601 UTC. */
+  readonly resumeAt: string;
+
+  constructor(
+    readonly seconds: number,
+    readonly account: string,
+    method: string,
+    options?: { cause?: unknown; now?: number },
+  ) {
+    const resumeAt = new Date((options?.now ?? Date.now()) + seconds * 1000).toISOString();
+    super(
+      `Telegram holds the data export (takeout) of account "${account}" back for ${seconds} s, until ${resumeAt}: it sent a service notification to your other Telegram apps, ` +
+        'where you confirm that the export is yours (Settings → Privacy and Security shows the request). The job waits and starts the export again then; ' +
+        'to read the chat now instead, run without --takeout',
+      `TAKEOUT_INIT_DELAY_${seconds}`,
+      method,
+      seconds,
+      { cause: options?.cause },
+    );
+    this.name = 'TakeoutDelayError';
+    this.resumeAt = resumeAt;
+  }
+}
+
 /** Another process holds the account's live connection (the Redis lease). */
 export class SessionInUseError extends BadInputError {
   constructor(

@@ -1,7 +1,7 @@
 import { setHandler } from '@temporalio/workflow';
 import type { ChatInfo, JobProgress } from '../domain';
 import { accountActivities } from './extract-chat';
-import { withFloodWaits } from './flood-wait';
+import { showWaits, withFloodWaits } from './flood-wait';
 import { progressQuery } from './summarize-chat';
 
 export interface ExportMembersInput {
@@ -31,12 +31,8 @@ export async function exportMembers(input: ExportMembersInput): Promise<ExportMe
   const acts = accountActivities(input.account);
   const out = await withFloodWaits(
     () => acts.exportMembersCsv(input),
-    (resumeAt) => {
-      progress.phase = 'waiting';
-      progress.resumesAt = resumeAt;
-    },
+    showWaits(progress),
   );
-  delete progress.resumesAt;
   progress.phase = 'done';
   progress.messages = out.members;
   return out;

@@ -1,7 +1,7 @@
 import { setHandler, workflowInfo } from '@temporalio/workflow';
 import type { ChatInfo, JobProgress } from '../domain';
 import { accountActivities, extractChat } from './extract-chat';
-import { withFloodWaits } from './flood-wait';
+import { showWaits, withFloodWaits } from './flood-wait';
 import { progressQuery } from './summarize-chat';
 
 export interface ExportMessagesInput {
@@ -13,6 +13,8 @@ export interface ExportMessagesInput {
   until?: string;
   /** Absolute path of the JSONL on the account worker's machine. */
   path: string;
+  /** Read through a data-export (takeout) session (`JobSource.takeout`). */
+  takeout?: boolean;
 }
 
 export interface ExportMessagesResult {
@@ -29,16 +31,12 @@ export async function exportMessages(input: ExportMessagesInput): Promise<Export
   const jobId = workflowInfo().workflowId;
   const progress: JobProgress = { phase: 'extracting', messages: 0 };
   setHandler(progressQuery, () => progress);
-  const onWait = (resumeAt: string) => {
-    progress.phase = 'waiting';
-    progress.resumesAt = resumeAt;
-  };
+  const onWait = showWaits(progress);
   const { history, chat } = await extractChat(
-    { jobId, source: { kind: 'telegram', account: input.account, chat: input.chat }, ...(input.since ? { since: input.since } : {}), ...(input.until ? { until: input.until } : {}) },
+    { jobId, source: { kind: 'telegram', account: input.account, chat: input.chat, ...(input.takeout ? { takeout: true } : {}) }, ...(input.since ? { since: input.since } : {}), ...(input.until ? { until: input.until } : {}) },
     { workflow: exportMessages, args: [input] },
     onWait,
   );
-  delete progress.resumesAt;
   progress.phase = 'delivering';
   progress.messages = history.messages;
   const out = await withFloodWaits(() => accountActivities(input.account).writeHistoryFile({ history, path: input.path }), onWait);

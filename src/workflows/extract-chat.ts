@@ -4,7 +4,7 @@ import { accountTaskQueue, type JobSource } from '../domain';
 import { withFloodWaits } from './flood-wait';
 
 /** Failure types no retry can mend: the workflow sees them at once. */
-export const NON_RETRYABLE = ['BadInput', 'QuotaExceeded', 'FloodWait'];
+export const NON_RETRYABLE = ['BadInput', 'QuotaExceeded', 'FloodWait', 'TakeoutDelay'];
 
 const EXTRACTION_OPTIONS = {
   // A large chat on live Telegram at 4 requests/s takes hours; the stored checkpoint makes retries cheap.
@@ -31,14 +31,15 @@ export interface ExtractChatInput {
 }
 
 /**
- * Extracts a chat's history into the artifact store, sleeping through long flood waits as durable timers. When the
- * history grows long with waits, the run continues as new with `restartWith` (the stored checkpoint keeps the
- * progress). `onWait` hears when the account resumes.
+ * Extracts a chat's history into the artifact store, sleeping through long flood waits and held-back takeouts
+ * (the wait for the user's approval of a data export) as durable timers. When the history grows long with waits,
+ * the run continues as new with `restartWith` (the stored checkpoint keeps the progress). `onWait` hears when the
+ * wait ends.
  */
 export async function extractChat<A extends unknown[]>(
   input: ExtractChatInput,
   restart: { workflow: (...args: A) => Promise<unknown>; args: A },
-  onWait?: (resumeAt: string) => void,
+  onWait?: (resumeAt: string | undefined) => void,
 ): Promise<ExtractOutput> {
   return withFloodWaits(async () => {
     if (workflowInfo().continueAsNewSuggested) await continueAsNew<typeof restart.workflow>(...restart.args);

@@ -2,7 +2,7 @@ import { defineQuery, proxyActivities, setHandler, workflowInfo } from '@tempora
 import type { Activities } from '../activities';
 import type { JobInput, JobProgress, JobResult, TokenUsage } from '../domain';
 import { accountActivities, extractChat, NON_RETRYABLE } from './extract-chat';
-import { withFloodWaits } from './flood-wait';
+import { showWaits, withFloodWaits } from './flood-wait';
 import { llmSummarize } from './llm-summary';
 
 /** Where a job is: the CLI's progress bar and `tgpulse runs` ask this. */
@@ -28,16 +28,13 @@ export async function summarizeChat(input: JobInput): Promise<JobResult> {
   const progress: JobProgress = { phase: 'starting', messages: 0 };
   setHandler(progressQuery, () => progress);
 
+  const onWait = showWaits(progress);
   progress.phase = 'extracting';
   const { history, chat } = await extractChat(
     { jobId, source: input.source, ...(input.since ? { since: input.since } : {}), ...(input.until ? { until: input.until } : {}) },
     { workflow: summarizeChat, args: [input] },
-    (resumeAt) => {
-      progress.phase = 'waiting';
-      progress.resumesAt = resumeAt;
-    },
+    onWait,
   );
-  delete progress.resumesAt;
   progress.messages = history.messages;
 
   progress.phase = 'summarizing';
@@ -45,7 +42,6 @@ export async function summarizeChat(input: JobInput): Promise<JobResult> {
   // A Telegram delivery goes out through its account's own worker; a status message there shows the job's phase.
   const toTelegram = input.delivery.kind === 'telegram' ? input.delivery : undefined;
   const poster = toTelegram ? accountActivities(toTelegram.account, DELIVERY_OPTIONS) : undefined;
-  const onWait = (resumeAt: string) => void (progress.resumesAt = resumeAt);
   const status = (text: string) => (toTelegram && poster ? withFloodWaits(() => poster.postStatus({ chat: toTelegram.chat, statusKey: `status-${jobId}`, text }), onWait) : undefined);
   await status(`Summarizing ${history.messages} messages of "${chat.title}"…`);
   const summarizer = await steps.summarizer();
@@ -65,7 +61,6 @@ export async function summarizeChat(input: JobInput): Promise<JobResult> {
   let files: string[] = [];
   if (toTelegram && poster) {
     const { messageIds } = await withFloodWaits(() => poster.deliverSummaryToChat({ jobId, chat, summaryKey, delivery: input.delivery }), onWait);
-    delete progress.resumesAt;
     await status(`Summary of "${chat.title}" (${history.messages} messages): ${messageIds.length} message(s) below.`);
     notes.push(`Posted ${messageIds.length} message(s) to ${toTelegram.chat} as account "${toTelegram.account}".`);
   } else {

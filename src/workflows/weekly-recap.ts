@@ -4,7 +4,7 @@ import type { Activities, TelegramActivities } from '../activities';
 import type { JobSource, RecapInput, RecapProgress, RecapResult } from '../domain';
 import { accountTaskQueue } from '../domain';
 import { extractChat, NON_RETRYABLE } from './extract-chat';
-import { withFloodWaits } from './flood-wait';
+import { showWaits, withFloodWaits } from './flood-wait';
 import { llmSummarize } from './llm-summary';
 
 /** Where a recap is; the same query name as `summarizeChat`'s, so `tgpulse` reads both alike. */
@@ -47,10 +47,7 @@ export async function weeklyRecap(input: RecapInput): Promise<RecapResult> {
   progress.week = plan.week;
 
   progress.phase = 'extracting';
-  const onWait = (resumeAt: string) => {
-    progress.phase = 'waiting';
-    progress.resumesAt = resumeAt;
-  };
+  const onWait = showWaits(progress);
   // The week's span bounds the read, live or not. An incremental sync's cursor would skip what an earlier run of the
   // week already read (it lives under that run's id), and would move the cursor `summarize` syncs from.
   const source: JobSource = cohort.source.kind === 'telegram' ? { kind: 'telegram', account: cohort.source.account, chat: cohort.source.chat } : cohort.source;
@@ -60,7 +57,6 @@ export async function weeklyRecap(input: RecapInput): Promise<RecapResult> {
     { workflow: weeklyRecap, args: [{ ...input, week: plan.week }] },
     onWait,
   );
-  delete progress.resumesAt;
 
   progress.phase = 'computing';
   const summarizer = await steps.summarizer();
@@ -105,7 +101,6 @@ export async function weeklyRecap(input: RecapInput): Promise<RecapResult> {
     // Two deliveries, each idempotent on its own key: `postToChat` posts text before files, the recap leads with the picture.
     const image = await withFloodWaits(() => telegram.postToChat({ chat: delivery.chat, parts: [], files: [{ key: rendered.pngKey, caption: posts.caption }], deliveryKey: `${key}-image` }), onWait);
     const text = posts.parts.length ? await withFloodWaits(() => telegram.postToChat({ chat: delivery.chat, parts: posts.parts, deliveryKey: `${key}-text` }), onWait) : { messageIds: [] };
-    delete progress.resumesAt;
     posted = [...image.messageIds, ...text.messageIds];
     files = (await steps.recapPaths({ keys: [rendered.pngKey, rendered.markdownKey] })).files;
   } else {

@@ -1,5 +1,7 @@
 import { renderMarkdown } from '../../src/deliver';
-import type { Summary } from '../../src/domain';
+import type { ChatInfo, Summary } from '../../src/domain';
+
+const chat = (c: Omit<ChatInfo, 'title'>): ChatInfo => ({ title: 'C', ...c });
 
 const summary: Summary = {
   title: 'Cohort: digest',
@@ -9,16 +11,18 @@ const summary: Summary = {
 };
 
 test('private supergroups link as t.me/c/<id>/<msg>, public chats by username', () => {
-  const priv = renderMarkdown(summary, { id: 1234567890, title: 'C', type: 'private_supergroup' });
+  const priv = renderMarkdown(summary, chat({ id: 1234567890, type: 'private_supergroup' }));
   expect(priv).toContain('- Ana shipped ([1](https://t.me/c/1234567890/5), [2](https://t.me/c/1234567890/9))');
   expect(priv).toContain('- no source\n');
   expect(priv).toContain('2026-11-02 → 2026-11-08');
-  const pub = renderMarkdown(summary, { id: 1, title: 'C', type: 'public_supergroup', username: 'buildcohort' });
+  const pub = renderMarkdown(summary, chat({ id: 1, type: 'public_supergroup', username: 'buildcohort' }));
   expect(pub).toContain('[1](https://t.me/buildcohort/5)');
+  const one = renderMarkdown({ ...summary, sections: [{ heading: 'H', points: [{ text: 'x', messageIds: [7] }] }] }, chat({ id: 1, type: 'public_supergroup', username: 'b' }));
+  expect(one).toContain('- x ([link](https://t.me/b/7))');
 });
 
 test('chats without t.me links (basic groups) show message numbers instead of dead links', () => {
-  const md = renderMarkdown(summary, { id: 42, title: 'C', type: 'private_group' });
+  const md = renderMarkdown(summary, chat({ id: 42, type: 'private_group' }));
   expect(md).toContain('- Ana shipped (#5, #9)');
   expect(md).not.toContain('t.me');
 });

@@ -14,6 +14,20 @@ const userHash = (id: number) => String(id * 7 + 1);
 const numericId = (peerKey: string) => Number(peerKey.replace(/^\D+/, ''));
 const seconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 
+/** A takeout session the fake opened. */
+export interface FakeTakeout {
+  id: number;
+  /** What it was opened for (`messageMegagroups`, `messageChannels`, `messageChats`, `files`). */
+  megagroups: boolean;
+  channels: boolean;
+  chats: boolean;
+  files: boolean;
+  /** Requests carried inside it (`InvokeWithTakeout`), the finish included. */
+  requests: number;
+  /** How `account.FinishTakeoutSession` ended it; unset while open. */
+  success?: boolean;
+}
+
 /**
  * A gramjs client that answers `invoke` the way Telegram would, with gramjs's own `Api` objects, from the same
  * scenario as {@link FakeTelegram}: so one contract suite can drive the real adapter (and its mapping, paging,
@@ -30,6 +44,9 @@ export class FakeGramClient implements GramjsClient {
   private readonly self = DEFAULT_SELF;
   private nextId: number;
   private failures: (() => Error)[] = [];
+  /** Takeout sessions opened, in order: what they cover, how many requests they carried, how they ended. */
+  readonly takeouts: FakeTakeout[] = [];
+  private takeoutDelaySeconds?: number;
 
   constructor(scenario: FakeTelegramScenario = {}) {
     this.chat = { ...DEFAULT_CHAT, ...scenario.chat };
@@ -44,6 +61,21 @@ export class FakeGramClient implements GramjsClient {
   /** The next `count` requests throw `error` (a gramjs error). */
   failNext(count: number, error: Error | (() => Error)): this {
     for (let i = 0; i < count; i++) this.failures.push(typeof error === 'function' ? error : () => error);
+    return this;
+  }
+
+  /**
+   * Telegram holds data exports back: `account.InitTakeoutSession` answers `TAKEOUT_INIT_DELAY_<seconds>` until
+   * {@link approveTakeouts}.
+   */
+  holdTakeouts(seconds: number): this {
+    this.takeoutDelaySeconds = seconds;
+    return this;
+  }
+
+  /** The user confirmed the export in another app: takeout sessions open again. */
+  approveTakeouts(): this {
+    this.takeoutDelaySeconds = undefined;
     return this;
   }
 
@@ -195,7 +227,36 @@ export class FakeGramClient implements GramjsClient {
     return make(Api.Updates, { updates: [make(Api.UpdateMessageID, { id, randomId: big(1) })], users: [], chats: [], date: 0, seq: 0 });
   }
 
-  private answer(r: Api.AnyRequest): unknown {
+  /** Takeout requests: opened, wrapped requests answered inside a session, finished from inside one. */
+  private answerTakeout(r: Api.AnyRequest, session: FakeTakeout | undefined): { answered: true; value: unknown } | undefined {
+    if (r instanceof Api.account.InitTakeoutSession) {
+      if (this.takeoutDelaySeconds !== undefined) throw rpcError(`TAKEOUT_INIT_DELAY_${this.takeoutDelaySeconds}`, 420, r.className);
+      const takeout: FakeTakeout = { id: 5_000 + this.takeouts.length, megagroups: r.messageMegagroups === true, channels: r.messageChannels === true, chats: r.messageChats === true, files: r.files === true, requests: 0 };
+      this.takeouts.push(takeout);
+      return { answered: true, value: make(Api.account.Takeout, { id: big(takeout.id) }) };
+    }
+    if (r instanceof Api.InvokeWithTakeout) {
+      const inner = this.takeouts.find((t) => String(t.id) === r.takeoutId.toString() && t.success === undefined);
+      if (!inner) throw rpcError('TAKEOUT_INVALID', 400, r.className);
+      inner.requests++;
+      return { answered: true, value: this.answer(r.query as Api.AnyRequest, inner) };
+    }
+    if (r instanceof Api.account.FinishTakeoutSession) {
+      if (!session) throw rpcError('TAKEOUT_REQUIRED', 403, r.className);
+      session.success = r.success === true;
+      return { answered: true, value: true };
+    }
+    // Telegram checks a wrapped history request against what the session was opened for.
+    if (session && r instanceof Api.messages.GetHistory) {
+      const covered = refKind(this.chat.type) === 'group' ? session.chats : this.chat.type.endsWith('channel') ? session.channels : session.megagroups;
+      if (!covered) throw rpcError('TAKEOUT_REQUIRED', 403, r.className);
+    }
+    return undefined;
+  }
+
+  private answer(r: Api.AnyRequest, session?: FakeTakeout): unknown {
+    const takeout = this.answerTakeout(r, session);
+    if (takeout) return takeout.value;
     const chats = () => [this.channel()];
     if (r instanceof Api.contacts.ResolveUsername) {
       const name = r.username.toLowerCase();

@@ -55,6 +55,10 @@ export interface FakeCall {
   op: TelegramOp;
   at: number;
   failed: boolean;
+  /** Set on history requests made inside a data-export (takeout) session. */
+  takeout?: boolean;
+  /** `account.FinishTakeoutSession`: whether it reported success. */
+  success?: boolean;
 }
 
 /**
@@ -183,10 +187,10 @@ export class FakeTelegram implements TelegramPort {
 
   // ---- the port ----
 
-  private async call<T>(op: TelegramOp, method: string, fn: () => T | Promise<T>, signal?: AbortSignal): Promise<T> {
+  private async call<T>(op: TelegramOp, method: string, fn: () => T | Promise<T>, signal?: AbortSignal, extra: Pick<FakeCall, 'takeout' | 'success'> = {}): Promise<T> {
     const run = async () => {
       signal?.throwIfAborted();
-      const record: FakeCall = { method, op, at: Date.now(), failed: false };
+      const record: FakeCall = { method, op, at: Date.now(), failed: false, ...extra };
       this.calls.push(record);
       const index = this.failures.findIndex((f) => f.method === undefined || f.method === method);
       const failure = index >= 0 ? this.failures[index] : undefined;
@@ -279,7 +283,32 @@ export class FakeTelegram implements TelegramPort {
     }
   }
 
+  /**
+   * With `takeout`, the pages are read inside a simulated takeout session as the adapter reads them: the session
+   * opens with the first page request (`account.InitTakeoutSession`, where `failNext` can put Telegram's
+   * `TAKEOUT_INIT_DELAY_X`), every page call is recorded with `takeout: true`, and `account.FinishTakeoutSession`
+   * is recorded with `success` when the paging completes (true) or fails or is abandoned (false).
+   */
   async *history(request: HistoryRequest): AsyncIterable<HistoryPage> {
+    if (!request.takeout) {
+      yield* this.historyPages(request, false);
+      return;
+    }
+    let complete = false;
+    const opened = { value: false };
+    try {
+      yield* this.historyPages(request, opened);
+      complete = true;
+    } finally {
+      if (opened.value) {
+        const finish = this.call('api', 'account.FinishTakeoutSession', () => undefined, undefined, { success: complete });
+        // As the adapter: the error that stopped the paging is the one to see.
+        await (complete ? finish : finish.catch(() => undefined));
+      }
+    }
+  }
+
+  private async *historyPages(request: HistoryRequest, takeout: false | { value: boolean }): AsyncIterable<HistoryPage> {
     const { chat, order = 'oldest', signal } = request;
     const lower = Math.max(request.afterId ?? 0, (request.minId ?? 1) - 1, 0);
     const upper = Math.min(request.beforeId ?? Infinity, request.maxId !== undefined ? request.maxId + 1 : Infinity);
@@ -291,6 +320,10 @@ export class FakeTelegram implements TelegramPort {
     for (;;) {
       const size = Math.min(HISTORY_PAGE_LIMIT, remaining);
       const from = cursor;
+      if (takeout && !takeout.value) {
+        await this.call('api', 'account.InitTakeoutSession', () => undefined, signal);
+        takeout.value = true;
+      }
       const page = await this.call('api', 'messages.GetHistory', () => {
         this.checkChat(chat, 'messages.GetHistory');
         const inRange = this.messages.filter((m) => {
@@ -299,7 +332,7 @@ export class FakeTelegram implements TelegramPort {
         });
         const next = order === 'oldest' ? inRange.filter((m) => m.id > from) : inRange.filter((m) => m.id < from).reverse();
         return next.slice(0, size).map((m) => structuredClone(m));
-      }, signal);
+      }, signal, takeout ? { takeout: true } : {});
       if (page.length === 0) return;
       remaining -= page.length;
       cursor = page[page.length - 1]!.id;

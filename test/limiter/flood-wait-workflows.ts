@@ -22,6 +22,7 @@ export async function fetchThroughFloodWaits(account: string): Promise<FloodWait
   const page = await withFloodWaits(
     () => acts.fetchPage(account),
     async (resumeAt) => {
+      if (!resumeAt) return; // the wait is over
       waits.push(resumeAt);
       probe = await acts.fetchPage(account).catch((err: unknown) =>
         err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? `${err.cause.type}` : 'other failure',

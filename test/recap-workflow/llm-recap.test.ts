@@ -48,6 +48,6 @@ describe('weeklyRecap with an LLM endpoint configured', () => {
     expect(request).toContain('183 messages from 28 active members');
 
     const md = readFileSync(result.files.find((f) => f.endsWith('.md'))!, 'utf8');
-    expect(md).toContain('_Written by fake-model via tgpulse._');
+    expect(md).toContain('· model fake-model_');
   });
 });

@@ -119,6 +119,17 @@ describe('the accumulator', () => {
     expect(m.activeMembers).toBe(1);
   });
 
+  test('a question asked inside a thread is conversation, not a question owed an answer', async () => {
+    const week: ChatMessage[] = [
+      { id: 1, chatId: 1, date: '2026-10-20T10:00:00Z', sender: alice, text: 'Shipped it https://x.example', reactions: [] },
+      { id: 2, chatId: 1, date: '2026-10-20T10:01:00Z', sender: bob, text: 'wow, in two weeks?', replyToId: 1, reactions: [] },
+      { id: 3, chatId: 1, date: '2026-10-20T10:02:00Z', sender: carol, text: 'Does anyone know a good CSV library?', reactions: [] },
+    ];
+    const m = await computeWeeklyMetrics(week, options);
+    expect(m.questions.ids).toEqual([3]);
+    expect(m.questions.unansweredIds).toEqual([3]);
+  });
+
   test('a bad week or zone is refused before any message is read', () => {
     expect(() => createWeekAccumulator({ week: '2026-W60', zone: 'Europe/Berlin' })).toThrow(/2026-W60 does not exist/);
     expect(() => createWeekAccumulator({ week: '2026-W43', zone: 'Mars/Olympus' })).toThrow(/unknown time zone/);

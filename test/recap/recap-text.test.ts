@@ -1,5 +1,8 @@
 import type { ChatInfo, WeeklyMetrics } from '../../src/domain';
-import { buildRecapDigest, computeWeeklyMetrics, formatRecapMarkdown, formatRecapTelegram, splitForTelegram } from '../../src/recap';
+import { renderMarkdown as formatRecapMarkdown, renderTelegramText, splitForTelegram } from '../../src/deliver';
+import { buildRecapDigest, computeWeeklyMetrics } from '../../src/recap';
+
+const LIMIT = 4096;
 import { CHAT_ID, handBuiltWeek } from './fixtures';
 
 const chat: ChatInfo = { id: CHAT_ID, title: 'Founders Autumn', type: 'private_supergroup' };
@@ -49,13 +52,13 @@ test('ids the history does not have get no link', () => {
 });
 
 test('basic groups have no message links, and the recap still reads', () => {
-  const text = formatRecapTelegram(buildRecapDigest(metrics, chat), { id: 5, type: 'private_group' }).join('\n');
+  const text = renderTelegramText(buildRecapDigest(metrics, chat), { id: 5, type: 'private_group' }, { limit: LIMIT }).join('\n');
   expect(text).not.toContain('t.me');
   expect(text).toContain('BLOCKERS\n• Bob Brown: I\'m stuck on the Stripe webhook (no reply yet)');
 });
 
 test('Telegram text is plain with bare links and fits one message when short', () => {
-  const parts = formatRecapTelegram(buildRecapDigest(metrics, chat), chat);
+  const parts = renderTelegramText(buildRecapDigest(metrics, chat), chat, { limit: LIMIT });
   expect(parts).toHaveLength(1);
   expect(parts[0]).toContain(`• Dave Diaz: #demo my bot is live https://demo.vercel.app https://t.me/c/${CHAT_ID}/104`);
 });
@@ -63,7 +66,7 @@ test('Telegram text is plain with bare links and fits one message when short', (
 test('a long recap is split under 4096 characters at line ends, losing nothing', () => {
   const many = Array.from({ length: 60 }, (_, i) => ({ ...metrics.demos[0]!, messageId: 1000 + i, text: `demo number ${i} `.repeat(12).trim() }));
   const recap = buildRecapDigest({ ...metrics, demos: many, questions: { ...metrics.questions, open: many } }, chat);
-  const parts = formatRecapTelegram(recap, chat, { limit: 1000 });
+  const parts = renderTelegramText(recap, chat, { limit: 1000 });
   expect(parts.length).toBeGreaterThan(1);
   for (const part of parts) expect(part.length).toBeLessThanOrEqual(1000);
   expect(parts.join('\n')).toContain('…and 52 more');

@@ -84,6 +84,11 @@ describe('summarizeChat with a live Telegram source', () => {
     expect(parts.length).toBeGreaterThanOrEqual(1);
     for (const p of parts) expect(p.text.length).toBeLessThanOrEqual(MAX_MESSAGE_CHARS);
     expect(parts[0]!.text).toContain('Fake builders');
+    // Plain text with bare links, as Telegram shows it: no Markdown syntax leaking into the group.
+    const all = parts.map((p) => p.text).join('\n');
+    expect(all).toContain('MOST ACTIVE MEMBERS');
+    expect(all).toMatch(/^• .+ https:\/\/t\.me\/fake_builders\/\d+/m);
+    expect(all).not.toMatch(/^#+ |\]\(https:|^- /m);
     expect(result.files).toEqual([]);
     expect(result.notes).toContain(`Posted ${parts.length} message(s) to @fake_builders as account "${ACCOUNT}".`);
     // The messages the job posted itself are not in its summary: it read the chat before posting.

@@ -13,7 +13,7 @@ export function progressView(stream: NodeJS.WriteStream = process.stderr, unit =
   let started = false;
   return {
     update(p: JobProgress): void {
-      const extra = p.resumesAt ? ` | Telegram asked us to wait; resuming at ${p.resumesAt}` : '';
+      const extra = p.resumesAt ? ` | held back by Telegram (a flood wait, or a data export awaiting approval); resuming at ${p.resumesAt}` : '';
       if (bar) {
         if (!started) bar.start(1, 0, { phase: p.phase, messages: p.messages, extra });
         started = true;

@@ -11,7 +11,7 @@ import { readProgress } from '../../jobs';
 import { cliConfig, withClient } from '../context';
 import { progressView } from '../progress-view';
 import type { RegisterCommand } from './index';
-import { accountName, isoDate, telegramChat } from './summarize';
+import { accountName, isoDate, TAKEOUT_NOTE, telegramChat } from './summarize';
 
 interface MembersFlags {
   account?: string;
@@ -23,6 +23,7 @@ interface MembersFlags {
 interface MessagesFlags {
   account?: string;
   jsonl: string;
+  takeout?: boolean;
   since?: string;
   until?: string;
   wait: boolean;
@@ -95,6 +96,7 @@ export const registerExport: RegisterCommand = (program) => {
       .requiredOption('--jsonl <file>', 'the JSONL file to write (on the account worker\'s machine)')
       .option('--since <date>', 'only messages from this date (YYYY-MM-DD or ISO time, UTC)')
       .option('--until <date>', 'only messages before this date')
+      .option('--takeout', `read through a Telegram data export (takeout), for large backfills; ${TAKEOUT_NOTE}`)
       .addOption(new Option('--no-wait', 'start the export and return at once'))
       .action(async (chat: string, flags: MessagesFlags) => {
         const config = cliConfig();
@@ -107,9 +109,11 @@ export const registerExport: RegisterCommand = (program) => {
           path: outputPath('--jsonl', flags.jsonl, '.jsonl'),
           ...(since ? { since } : {}),
           ...(until ? { until } : {}),
+          ...(flags.takeout ? { takeout: true } : {}),
         } satisfies Parameters<typeof exportMessages>[0];
         await withClient(config, async (client) => {
           const handle = await start(client, config, 'messages', input.chat, input);
+          if (input.takeout) process.stdout.write(`Takeout: ${TAKEOUT_NOTE}\n`);
           if (!flags.wait) return;
           const result = await watch<Awaited<ReturnType<typeof exportMessages>>>(handle, 'messages');
           process.stdout.write(`${result.messages} messages of "${result.chat.title}" written to ${result.path}\n`);

@@ -15,12 +15,17 @@ interface SummarizeOptions {
   account?: string;
   postTo?: string;
   sync?: boolean;
+  takeout?: boolean;
   since?: string;
   until?: string;
   prompt?: string;
   out?: string;
   wait: boolean;
 }
+
+/** What a user should know before asking for a takeout (shown in `--help` and when such a run starts). */
+export const TAKEOUT_NOTE =
+  'Telegram may hold the first export back (often 24 h) and notify your other Telegram apps, where you confirm it was you; the run waits for that by itself and shows when it resumes';
 
 /** Checks the export path before anything is started: a typo should not cost a workflow run. */
 function exportPath(path: string): string {
@@ -59,10 +64,11 @@ function jobSource(opts: SummarizeOptions, defaultAccount: string): JobSource {
   if (opts.export !== undefined) {
     if (opts.account !== undefined) throw new BadInputError('--export and --account are mutually exclusive', 'Summarize an export file with --export, or a live chat with --chat and --account');
     if (opts.sync) throw new BadInputError('--sync applies to live chats only', 'Drop --sync, or use --chat instead of --export');
+    if (opts.takeout) throw new BadInputError('--takeout applies to live chats only', 'Drop --takeout, or use --chat instead of --export');
     return { kind: 'export', path: exportPath(opts.export), ...(opts.chat ? { chat: opts.chat } : {}) };
   }
   if (opts.chat === undefined) throw new BadInputError('No chat to summarize', 'Give --export <result.json>, or --chat <link|@name|id> to read a live chat');
-  return { kind: 'telegram', account: accountName(opts.account ?? defaultAccount), chat: telegramChat('--chat', opts.chat), ...(opts.sync ? { sync: true } : {}) };
+  return { kind: 'telegram', account: accountName(opts.account ?? defaultAccount), chat: telegramChat('--chat', opts.chat), ...(opts.sync ? { sync: true } : {}), ...(opts.takeout ? { takeout: true } : {}) };
 }
 
 export const registerSummarize: RegisterCommand = (program) => {
@@ -73,6 +79,7 @@ export const registerSummarize: RegisterCommand = (program) => {
       .option('--chat <chat>', 'with --export: which chat, when the export holds a whole account; without: the live chat (link, @username or id)')
       .option('--account <name>', 'the logged-in account that reads the live chat and posts (default: SESSION_NAME); its worker must run')
       .option('--sync', 'live chats: read only what is new since the last --sync of this chat, plus the last 48 h (edits)')
+      .option('--takeout', `live chats: read through a Telegram data export (takeout), for large backfills; ${TAKEOUT_NOTE}`)
       .option('--post-to <chat>', 'post the summary to this Telegram chat (link, @username or id) as --account, instead of writing files')
       .option('--since <date>', 'only messages from this date (YYYY-MM-DD or ISO time, UTC)')
       .option('--until <date>', 'only messages before this date')
@@ -99,6 +106,7 @@ export const registerSummarize: RegisterCommand = (program) => {
         await withClient(config, async (client) => {
           const handle = await startSummarize(client, config, input, label);
           process.stdout.write(`started ${handle.workflowId}\nWeb UI: ${runUrl(config, handle.workflowId, handle.firstExecutionRunId)}\n`);
+          if (input.source.kind === 'telegram' && input.source.takeout) process.stdout.write(`Takeout: ${TAKEOUT_NOTE}\n`);
           if (!opts.wait) return;
           printResult(await watchRun(handle));
         });
