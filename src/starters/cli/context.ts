@@ -1,5 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { loadConfig, loadDotenv, type Config } from '../../config';
+import { createLimiter, createLimiterRedis, limiterOptionsFromConfig } from '../../limiter';
+import { accountDepsFromConfig, type AccountDeps } from '../../telegram';
 import { connectClient } from '../../temporal';
 
 /** Reads `.env` and the environment once per command. */
@@ -15,5 +17,19 @@ export async function withClient<T>(config: Config, fn: (client: Client) => Prom
     return await fn(client);
   } finally {
     await client.connection.close();
+  }
+}
+
+/**
+ * Runs `fn` with what a Telegram account needs in this process (its session store, the limiter that guards every
+ * call, the Redis the lease and peer cache live in) and closes Redis after.
+ */
+export async function withAccountDeps<T>(config: Config, session: string | undefined, fn: (deps: AccountDeps) => Promise<T>): Promise<T> {
+  const redis = createLimiterRedis(config.REDIS_URL);
+  try {
+    const guard = createLimiter({ redis, ...limiterOptionsFromConfig(config) });
+    return await fn(accountDepsFromConfig(config, { redis, guard, account: session }));
+  } finally {
+    redis.disconnect();
   }
 }

@@ -2,9 +2,8 @@ import { Command } from 'commander';
 import { createInterface } from 'node:readline/promises';
 import { Writable } from 'node:stream';
 import { BadInputError } from '../../../domain';
-import { createLimiter, createLimiterRedis, limiterOptionsFromConfig } from '../../../limiter';
-import { accountDepsFromConfig, loginTelegramAccount, telegramCredentials, type LoginPrompts } from '../../../telegram';
-import { cliConfig } from '../context';
+import { loginTelegramAccount, telegramCredentials, type LoginPrompts } from '../../../telegram';
+import { cliConfig, withAccountDeps } from '../context';
 import type { RegisterCommand } from './index';
 
 interface LoginFlags {
@@ -64,16 +63,11 @@ export const registerLogin: RegisterCommand = (program) => {
       .action(async (flags: LoginFlags) => {
         const config = cliConfig();
         telegramCredentials(config);
-        const redis = createLimiterRedis(config.REDIS_URL);
-        try {
-          const guard = createLimiter({ redis, ...limiterOptionsFromConfig(config) });
-          const deps = accountDepsFromConfig(config, { redis, guard, account: flags.session });
+        await withAccountDeps(config, flags.session, async (deps) => {
           const { account, sessionFile } = await loginTelegramAccount({ ...deps, prompts: loginPrompts(flags) });
           const name = [account.firstName, account.lastName].filter(Boolean).join(' ');
           process.stdout.write(`Logged in as ${name}${account.username ? ` (@${account.username})` : ''}. Session "${deps.account}" saved to ${sessionFile} (readable by you only).\n`);
-        } finally {
-          redis.disconnect();
-        }
+        });
       }),
   );
 };

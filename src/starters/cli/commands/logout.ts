@@ -1,7 +1,6 @@
 import { Command } from 'commander';
-import { createLimiter, createLimiterRedis, limiterOptionsFromConfig } from '../../../limiter';
-import { accountDepsFromConfig, logoutTelegramAccount } from '../../../telegram';
-import { cliConfig } from '../context';
+import { logoutTelegramAccount } from '../../../telegram';
+import { cliConfig, withAccountDeps } from '../context';
 import type { RegisterCommand } from './index';
 
 export const registerLogout: RegisterCommand = (program) => {
@@ -11,15 +10,10 @@ export const registerLogout: RegisterCommand = (program) => {
       .option('--session <name>', 'session name (default: SESSION_NAME)')
       .action(async (flags: { session?: string }) => {
         const config = cliConfig();
-        const redis = createLimiterRedis(config.REDIS_URL);
-        try {
-          const guard = createLimiter({ redis, ...limiterOptionsFromConfig(config) });
-          const deps = accountDepsFromConfig(config, { redis, guard, account: flags.session });
+        await withAccountDeps(config, flags.session, async (deps) => {
           const { removed } = await logoutTelegramAccount(deps);
           process.stdout.write(removed ? `Logged out of session "${deps.account}" and deleted ${deps.sessions.pathOf(deps.account)}.\n` : `Session "${deps.account}" was not logged in: nothing to do.\n`);
-        } finally {
-          redis.disconnect();
-        }
+        });
       }),
   );
 };

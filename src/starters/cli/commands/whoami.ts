@@ -1,7 +1,6 @@
 import { Command } from 'commander';
-import { createLimiter, createLimiterRedis, limiterOptionsFromConfig } from '../../../limiter';
-import { accountDepsFromConfig, openTelegramAccount, type AccountInfo } from '../../../telegram';
-import { cliConfig } from '../context';
+import { openTelegramAccount, type AccountInfo } from '../../../telegram';
+import { cliConfig, withAccountDeps } from '../context';
 import type { RegisterCommand } from './index';
 
 /** The account as `whoami` prints it; the phone number shows only its last digits. */
@@ -21,19 +20,14 @@ export const registerWhoami: RegisterCommand = (program) => {
       .option('--session <name>', 'session name (default: SESSION_NAME)')
       .action(async (flags: { session?: string }) => {
         const config = cliConfig();
-        const redis = createLimiterRedis(config.REDIS_URL);
-        try {
-          const guard = createLimiter({ redis, ...limiterOptionsFromConfig(config) });
-          const deps = accountDepsFromConfig(config, { redis, guard, account: flags.session });
+        await withAccountDeps(config, flags.session, async (deps) => {
           const open = await openTelegramAccount(deps);
           try {
             process.stdout.write(formatAccount(deps.account, await open.telegram.whoami()));
           } finally {
             await open.close();
           }
-        } finally {
-          redis.disconnect();
-        }
+        });
       }),
   );
 };
