@@ -1,7 +1,6 @@
 export {
   collectProcessMetrics,
   floodWaitEvents,
-  jobEvents,
   limiterRedisErrors,
   metricsRegistry,
   metricsText,

@@ -63,14 +63,6 @@ export const limiterRedisErrors = new Counter({
   registers: [metricsRegistry],
 });
 
-/** Jobs (workflows) started and finished, by kind and outcome, for dashboards across starters and workers. */
-export const jobEvents = new Counter({
-  name: 'tgpulse_job_events_total',
-  help: 'Jobs started and finished, by kind and outcome',
-  labelNames: ['kind', 'outcome'] as const,
-  registers: [metricsRegistry],
-});
-
 let defaultsOn = false;
 
 /** Adds Node's process metrics (CPU, memory, event loop lag) to the registry. Call once per process. */
