@@ -63,6 +63,8 @@ export const ConfigSchema = z.object({
   /** `/metrics` and `/healthz` of a worker; 0 turns them off. */
   METRICS_PORT: int(9464),
   METRICS_HOST: z.string().default('127.0.0.1'),
+  /** The account worker's own `/metrics` (the limiter's figures live there) and `/healthz`; 0 turns them off. */
+  ACCOUNT_METRICS_PORT: int(9465),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, loadDotenv } from '../config';
 import { describeError } from '../domain';
 import { createLimiter, createLimiterRedis, limiterOptionsFromConfig } from '../limiter';
+import { collectProcessMetrics, diskCheck, redisCheck, startOpsServer, workerCheck, type OpsServer } from '../observability';
 import { LocalArtifactStore } from '../store';
 import { accountDepsFromConfig, openTelegramAccount, telegramCredentials } from '../telegram';
 import { connectWorker } from '../temporal';
@@ -40,8 +41,23 @@ async function main(): Promise<void> {
         store: new LocalArtifactStore(config.DATA_DIR),
         floodTimerThresholdSeconds: config.FLOOD_WAIT_TIMER_THRESHOLD_SECONDS,
       });
-      process.stdout.write(`tgpulse account worker for "${account}" polling ${config.TEMPORAL_ADDRESS} (namespace ${config.TEMPORAL_NAMESPACE}, task queue ${running.taskQueue})\n`);
-      await running.done;
+      let ops: OpsServer | undefined;
+      if (config.ACCOUNT_METRICS_PORT !== 0) {
+        collectProcessMetrics();
+        // The worker stops when the account's lease is lost, so its state covers the Telegram side too.
+        const checks = [workerCheck(running.worker), redisCheck(redis), diskCheck(config.DATA_DIR)];
+        ops = await startOpsServer({ port: config.ACCOUNT_METRICS_PORT, host: config.METRICS_HOST, checks }).catch(async (err: unknown) => {
+          await running.stop();
+          throw err;
+        });
+      }
+      try {
+        const endpoint = ops ? `; /metrics and /healthz on ${config.METRICS_HOST}:${ops.port}` : '';
+        process.stdout.write(`tgpulse account worker for "${account}" polling ${config.TEMPORAL_ADDRESS} (namespace ${config.TEMPORAL_NAMESPACE}, task queue ${running.taskQueue})${endpoint}\n`);
+        await running.done;
+      } finally {
+        await ops?.close();
+      }
     } finally {
       await connection.close();
     }
