@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort } from '../../src/devstack';
@@ -120,5 +120,14 @@ describe('tgpulse CLI against a running worker', () => {
     expect(second).toBeDefined();
     expect(second).not.toBe(id);
     expect(rerun.stdout).toMatch(/## Most active members/);
+  });
+
+  test('a run that fails says why in one line: a truncated export names the byte where it breaks', async () => {
+    const truncated = join(dir, 'truncated.json');
+    writeFileSync(truncated, readFileSync(SAMPLE).subarray(0, 30_000));
+    const r = await runCli(['summarize', '--export', truncated], env, dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: the run failed: .*truncated at byte \d+/m);
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
 });
