@@ -129,5 +129,12 @@ describe('tgpulse CLI against a running worker', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^error: the run failed: .*truncated at byte \d+/m);
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+
+    const id = /started (summarize-\S+)/.exec(r.stdout)![1]!;
+    const later = await runCli(['result', id], env, dir);
+    expect(later.code).toBe(2);
+    expect(later.stdout).toMatch(/FAILED/);
+    expect(later.stderr).toMatch(/truncated at byte \d+/);
+    expect(later.stderr).toContain(`tgpulse rerun ${id}`);
   });
 });

@@ -30,7 +30,8 @@ export const registerResult: RegisterCommand = (program) => {
             if (p) process.stdout.write(`phase ${p.phase}, ${p.messages} messages so far\n`);
             return;
           }
-          if (status !== 'COMPLETED') throw new BadInputError(`run ${run} ended ${status}`, 'See why in the Web UI, then start it again with `tgpulse rerun`');
+          // A failed run throws its failure here, which the CLI prints as the reason.
+          if (status !== 'COMPLETED') process.stderr.write(`Start it again with \`tgpulse rerun ${run}\` once the cause is fixed.\n`);
           printResult(await handle.result());
         });
       }),
