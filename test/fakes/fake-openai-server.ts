@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { countTokens } from 'gpt-tokenizer/cjs/encoding/o200k_base';
+import type { LlmSettings } from '../../src/llm';
 
 /** One request the fake received, parsed. */
 export interface FakeRequest {
@@ -225,4 +226,21 @@ function mergePartials(data: string, title: string): FakeSummary {
   const keep = Math.min(all.length, 8);
   const picked = Array.from({ length: keep }, (_, i) => all[Math.floor((i * all.length) / keep)]!);
   return { title, sections: picked.map(([h, points]) => ({ heading: h, points: points.slice(0, 2) })) };
+}
+
+/** LLM settings pointing at a fake server: a small 8k-context model with real prices, so usage and cost move. */
+export function testLlmSettings(fake: Pick<FakeOpenAi, 'baseUrl'>, over: Partial<LlmSettings> = {}): LlmSettings {
+  return {
+    baseUrl: fake.baseUrl,
+    apiKey: 'k',
+    model: 'gpt-4o-mini',
+    contextTokens: 8192,
+    maxOutputTokens: 1024,
+    priceInputPerMTok: 0.15,
+    priceOutputPerMTok: 0.6,
+    concurrency: 2,
+    maxTokensPerJob: 5_000_000,
+    requestTimeoutMs: 10_000,
+    ...over,
+  };
 }

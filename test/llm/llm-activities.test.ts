@@ -6,7 +6,7 @@ import { createLlmActivities, type LlmActivityDeps } from '../../src/activities/
 import { messageLink, Summary, type ChatMessage, type HistoryRef } from '../../src/domain';
 import { addUsage, NO_USAGE, type LlmSettings } from '../../src/llm';
 import { HISTORY_PAGE_SIZE, LocalArtifactStore, writeHistoryPage } from '../../src/store';
-import { between, startFakeOpenAi, type FakeOpenAi } from '../fakes/fake-openai-server';
+import { between, startFakeOpenAi, type FakeOpenAi, testLlmSettings } from '../fakes/fake-openai-server';
 import { buildChat, PRIVATE_CHAT, PUBLIC_CHAT } from './chat-builder';
 
 let dir: string;
@@ -24,19 +24,7 @@ afterEach(async () => {
 });
 
 function settings(over: Partial<LlmSettings> = {}): LlmSettings {
-  return {
-    baseUrl: fake.baseUrl,
-    apiKey: 'k',
-    model: 'gpt-4o-mini',
-    contextTokens: 8192,
-    maxOutputTokens: 1024,
-    priceInputPerMTok: 0.15,
-    priceOutputPerMTok: 0.6,
-    concurrency: 2,
-    maxTokensPerJob: 5_000_000,
-    requestTimeoutMs: 10_000,
-    ...over,
-  };
+  return testLlmSettings(fake, over);
 }
 
 async function storeHistory(messages: ChatMessage[], prefix = 'jobs/j1/history'): Promise<HistoryRef> {

@@ -8,7 +8,7 @@ import { createLlmActivities } from '../../src/activities/llm';
 import { messageLink, Summary, type ChatMessage, type HistoryRef } from '../../src/domain';
 import type { LlmSettings } from '../../src/llm';
 import { HISTORY_PAGE_SIZE, LocalArtifactStore, writeHistoryPage } from '../../src/store';
-import { between, startFakeOpenAi, type FakeOpenAi } from '../fakes/fake-openai-server';
+import { between, startFakeOpenAi, type FakeOpenAi, testLlmSettings } from '../fakes/fake-openai-server';
 import { testStack, uniqueName } from '../support/stack';
 import { buildChat, PUBLIC_CHAT } from './chat-builder';
 import type { llmSummaryTest } from './llm-workflows';
@@ -49,19 +49,7 @@ beforeEach(async () => {
 afterEach(() => fake.close());
 
 function settings(over: Partial<LlmSettings> = {}): LlmSettings {
-  return {
-    baseUrl: fake.baseUrl,
-    apiKey: 'k',
-    model: 'gpt-4o-mini',
-    contextTokens: 8192,
-    maxOutputTokens: 1024,
-    priceInputPerMTok: 0.15,
-    priceOutputPerMTok: 0.6,
-    concurrency: 4,
-    maxTokensPerJob: 50_000_000,
-    requestTimeoutMs: 30_000,
-    ...over,
-  };
+  return testLlmSettings(fake, { concurrency: 4, maxTokensPerJob: 50_000_000, requestTimeoutMs: 30_000, ...over });
 }
 
 async function storeHistory(messages: ChatMessage[]): Promise<HistoryRef> {
