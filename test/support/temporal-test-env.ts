@@ -1,7 +1,13 @@
 import { IllegalStateError } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type Redis from 'ioredis';
 import { findBinary } from '../../src/devstack';
+import { createLimiterRedis } from '../../src/limiter';
+import { testStack } from './stack';
 
 /**
  * Keeps the SDK's own logs (worker lifecycle, the activity failures tests provoke on purpose) out of test output;
@@ -34,4 +40,30 @@ export class SkippedClock {
   follow(serverMs: number): void {
     this.offset = Math.max(this.offset, serverMs - Date.now());
   }
+}
+
+/** What a suite on the time-skipping server shares: the server, the real Redis, a scratch folder. */
+export interface TimeSkippingRig {
+  env: TestWorkflowEnvironment;
+  redis: Redis;
+  dir: string;
+}
+
+/**
+ * Starts a {@link TimeSkippingRig} before the suite and tears it down after. Read its fields inside tests (they
+ * are set once `beforeAll` has run).
+ */
+export function useTimeSkippingRig(dirPrefix: string): TimeSkippingRig {
+  const rig = {} as TimeSkippingRig;
+  beforeAll(async () => {
+    rig.env = await startTimeSkipping();
+    rig.redis = createLimiterRedis(testStack().redisUrl);
+    rig.dir = mkdtempSync(join(tmpdir(), dirPrefix));
+  });
+  afterAll(async () => {
+    await rig.env?.teardown();
+    rig.redis?.disconnect();
+    if (rig.dir) rmSync(rig.dir, { recursive: true, force: true });
+  });
+  return rig;
 }

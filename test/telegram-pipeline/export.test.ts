@@ -1,21 +1,14 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { NativeConnection } from '@temporalio/worker';
-import type Redis from 'ioredis';
 import { csvCell } from '../../src/activities/csv';
-import { createLimiterRedis } from '../../src/limiter';
 import { readProgress } from '../../src/starters/jobs';
-import { LocalArtifactStore } from '../../src/store';
-import type { RunningAccountWorker } from '../../src/workers';
-import { openJobSource } from '../../src/workers';
 import type { exportMembers, exportMessages } from '../../src/workflows';
 import { fakeMembers, FakeTelegram } from '../fakes/fake-telegram';
 import { runCli } from '../support/cli';
-import { testStack, uniqueName } from '../support/stack';
-import { startTestWorker, type TestWorker } from '../support/worker';
+import { uniqueName } from '../support/stack';
+import { type TestWorker } from '../support/worker';
 import { seededChat } from './support/chat';
-import { startFakeAccountWorker } from './support/fake-account';
+import { startLivePipeline, type LivePipeline } from './support/live-pipeline';
 
 /** A small RFC 4180 reader, to check what a spreadsheet would read back. */
 function parseCsv(text: string): string[][] {
@@ -63,31 +56,18 @@ describe('CSV cells', () => {
 });
 
 describe('export workflows', () => {
+  let pipeline: LivePipeline<FakeTelegram>;
   let dir: string;
   let tw: TestWorker;
-  let redis: Redis;
-  let connection: NativeConnection;
-  let account: RunningAccountWorker;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'tgpulse-export-'));
-    const store = new LocalArtifactStore(join(dir, 'data'));
     const members = fakeMembers(450);
     members[1] = { ...members[1]!, firstName: 'Smith, "Jo"', lastName: '=HYPERLINK("http://evil")' };
-    const telegram = new FakeTelegram({ messages: seededChat(700), members, account: 'alice' });
-    redis = createLimiterRedis(testStack().redisUrl);
-    tw = await startTestWorker({ store, openSource: openJobSource, llm: null });
-    connection = await NativeConnection.connect({ address: testStack().temporalAddress });
-    account = await startFakeAccountWorker({ connection, taskQueue: tw.taskQueue, account: 'alice', telegram, store, redis, prefix: `${uniqueName('export')}:` });
+    pipeline = await startLivePipeline({ name: 'export', account: 'alice', telegram: () => new FakeTelegram({ messages: seededChat(700), members, account: 'alice' }) });
+    ({ dir, tw } = pipeline);
   });
 
-  afterAll(async () => {
-    await account?.stop();
-    await tw?.stop();
-    await connection?.close();
-    redis?.disconnect();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => pipeline?.stop());
 
   test('members to CSV: one row per member, names read back as written, phones only when asked', async () => {
     const run = async (includePhone: boolean) => {

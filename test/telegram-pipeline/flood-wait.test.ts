@@ -1,37 +1,20 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Context } from '@temporalio/activity';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import type Redis from 'ioredis';
 import type { CallGuard } from '../../src/limiter';
-import { createLimiter, createLimiterRedis } from '../../src/limiter';
+import { createLimiter } from '../../src/limiter';
 import { LocalArtifactStore, readHistory } from '../../src/store';
 import { startSummarize } from '../../src/starters/jobs';
 import { createGeneralWorker, openJobSource } from '../../src/workers';
 import { FakeTelegram, floodWait } from '../fakes/fake-telegram';
-import { testStack, uniqueName } from '../support/stack';
+import { uniqueName } from '../support/stack';
 import { seededChat } from './support/chat';
 import { startFakeAccountWorker } from './support/fake-account';
-import { SkippedClock, startTimeSkipping } from '../support/temporal-test-env';
+import { SkippedClock, useTimeSkippingRig } from '../support/temporal-test-env';
 
-let env: TestWorkflowEnvironment;
-let redis: Redis;
-let dir: string;
-
-beforeAll(async () => {
-  env = await startTimeSkipping();
-  redis = createLimiterRedis(testStack().redisUrl);
-  dir = mkdtempSync(join(tmpdir(), 'tgpulse-flood-'));
-});
-
-afterAll(async () => {
-  await env?.teardown();
-  redis?.disconnect();
-  rmSync(dir, { recursive: true, force: true });
-});
+const rig = useTimeSkippingRig('tgpulse-flood-');
 
 test('a 3,600 s flood wait mid-extraction is slept as a durable timer: no call during the pause, every message once', async () => {
+  const { env, redis, dir } = rig;
   const account = 'alice';
   const messages = 6000;
   const clock = new SkippedClock();

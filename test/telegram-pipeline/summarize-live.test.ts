@@ -1,52 +1,36 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { NativeConnection } from '@temporalio/worker';
-import type Redis from 'ioredis';
 import type { JobInput } from '../../src/domain';
-import { createLimiter, createLimiterRedis } from '../../src/limiter';
+import { createLimiter } from '../../src/limiter';
 import { startSummarize } from '../../src/starters/jobs';
 import { LocalArtifactStore, readHistory } from '../../src/store';
 import { MAX_MESSAGE_CHARS } from '../../src/telegram';
-import type { RunningAccountWorker } from '../../src/workers';
-import { openJobSource } from '../../src/workers';
 import { FakeTelegram } from '../fakes/fake-telegram';
-import { testStack, uniqueName } from '../support/stack';
-import { startTestWorker, type TestWorker } from '../support/worker';
+import { type TestWorker } from '../support/worker';
 import { seededChat } from './support/chat';
-import { startFakeAccountWorker } from './support/fake-account';
+import { startLivePipeline, type LivePipeline } from './support/live-pipeline';
 
 const ACCOUNT = 'alice';
 const MESSAGES = 1234;
 
 describe('summarizeChat with a live Telegram source', () => {
+  let pipeline: LivePipeline<FakeTelegram>;
   let dir: string;
   let store: LocalArtifactStore;
   let tw: TestWorker;
-  let redis: Redis;
-  let connection: NativeConnection;
   let telegram: FakeTelegram;
-  let account: RunningAccountWorker;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'tgpulse-live-'));
-    store = new LocalArtifactStore(join(dir, 'data'));
-    redis = createLimiterRedis(testStack().redisUrl);
-    const prefix = `${uniqueName('live')}:`;
     // Every call passes the real limiter on the real Redis, as on the live adapter.
-    telegram = new FakeTelegram({ messages: seededChat(MESSAGES), account: ACCOUNT, guard: createLimiter({ redis, prefix, ratePerSecond: 1000, burst: 100 }) });
-    tw = await startTestWorker({ store, openSource: openJobSource, llm: null });
-    connection = await NativeConnection.connect({ address: testStack().temporalAddress });
-    account = await startFakeAccountWorker({ connection, taskQueue: tw.taskQueue, account: ACCOUNT, telegram, store, redis, prefix });
+    pipeline = await startLivePipeline({
+      name: 'live',
+      account: ACCOUNT,
+      telegram: (redis, prefix) => new FakeTelegram({ messages: seededChat(MESSAGES), account: ACCOUNT, guard: createLimiter({ redis, prefix, ratePerSecond: 1000, burst: 100 }) }),
+    });
+    ({ dir, store, tw, telegram } = pipeline);
   });
 
-  afterAll(async () => {
-    await account?.stop();
-    await tw?.stop();
-    await connection?.close();
-    redis?.disconnect();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => pipeline?.stop());
 
   const run = async (input: JobInput) => {
     const handle = await startSummarize(tw.client, { TEMPORAL_TASK_QUEUE: tw.taskQueue }, input, 'live');

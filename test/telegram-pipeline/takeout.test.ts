@@ -1,44 +1,26 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Context } from '@temporalio/activity';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
-import type Redis from 'ioredis';
 import type { JobProgress } from '../../src/domain';
 import type { CallGuard } from '../../src/limiter';
-import { createLimiterRedis } from '../../src/limiter';
 import { LocalArtifactStore, readHistory } from '../../src/store';
 import { startSummarize } from '../../src/starters/jobs';
 import { openJobSource, WORKFLOWS_PATH } from '../../src/workers';
 import { FakeTelegram, rpcError } from '../fakes/fake-telegram';
 import { CountingGuard } from '../fakes/fake-telegram-guard';
-import { testStack, uniqueName } from '../support/stack';
+import { uniqueName } from '../support/stack';
 import { seededChat } from './support/chat';
 import { startFakeAccountWorker } from './support/fake-account';
-import { startTimeSkipping } from '../support/temporal-test-env';
+import { useTimeSkippingRig } from '../support/temporal-test-env';
 
 const DAY_S = 86_400;
 
-let env: TestWorkflowEnvironment;
-let redis: Redis;
-let dir: string;
-
-beforeAll(async () => {
-  env = await startTimeSkipping();
-  redis = createLimiterRedis(testStack().redisUrl);
-  dir = mkdtempSync(join(tmpdir(), 'tgpulse-takeout-'));
-});
-
-afterAll(async () => {
-  await env?.teardown();
-  redis?.disconnect();
-  rmSync(dir, { recursive: true, force: true });
-});
+const rig = useTimeSkippingRig('tgpulse-takeout-');
 
 test('a takeout extraction held back 86,400 s for approval waits as a durable timer across worker restarts, then completes', async () => {
+  const { env, redis, dir } = rig;
   const account = 'alice';
   const messages = 450;
   /** Server time of the activity attempt each call belonged to: the time-skipping server moves it past the wait. */
