@@ -12,11 +12,10 @@ have() { command -v "$1" >/dev/null 2>&1 || [ -x "$scripts_dir/$1" ] || [ -x "/u
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  # `npm install`, not `npm ci`: registries that serve only this platform's packages answer 404 for the other
-  # platforms' optional binaries (@swc/core-darwin-*, …), so no lock file can list them and `npm ci` refuses it.
-  # With the lock file present, `npm install` still installs the locked versions.
-  say "npm install"
-  npm install --no-audit --no-fund --loglevel=error
+  # `npm ci` installs exactly the committed lock and never rewrites it (the lock lists every platform's optional
+  # binaries, so it is complete wherever it runs).
+  say "npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
 fi
 
 if ! have redis-server; then
