@@ -249,6 +249,11 @@ export function compileDetectors(input: DetectorConfigInput | unknown = {}): Det
           if (question.hashtags.has(tag)) result.question = true;
         }
       }
+      // "Post #demo when you ship, #blocker when stuck": a message naming the tags of two kinds explains the group's
+      // conventions; it is neither kind.
+      if (Number(result.demo) + Number(result.blocker) + Number(result.decision) > 1) {
+        return { demo: false, blocker: false, decision: false, question: result.question };
+      }
       if (!result.blocker && blocker.phrases?.test(text)) result.blocker = true;
       if (!result.question) {
         const trimmed = text.trimEnd();
