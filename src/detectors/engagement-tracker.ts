@@ -1,6 +1,6 @@
 import type { ChatMessage } from '../domain';
 import type { DetectionKind } from './detectors';
-import type { WeighedCandidate } from './rank-by-weight';
+import { textFingerprint, type WeighedCandidate } from './rank-by-weight';
 
 // The asker saying it is sorted, in a reply inside the thread.
 const RESOLVED = /✅|(?<![\p{L}])(?:fixed|solved|sorted|works now|working now|got it working|figured it out|that was it|заработал\p{L}*|починил\p{L}*|разобрал\p{L}*)(?![\p{L}])/iu;
@@ -16,6 +16,7 @@ interface Tracked {
   repliers: Set<string>;
   reactions: number;
   chars: number;
+  fingerprint: number;
   resolved: boolean;
 }
 
@@ -56,7 +57,7 @@ export class EngagementTracker {
     }
     if (bot || kinds.length === 0) return;
     const reactions = m.reactions.reduce((sum, r) => sum + r.count, 0);
-    this.tracked.set(m.id, { id: m.id, at: Date.parse(m.date), senderId, kinds: new Set(kinds), replies: 0, repliers: new Set(), reactions, chars: m.text.length, resolved: false });
+    this.tracked.set(m.id, { id: m.id, at: Date.parse(m.date), senderId, kinds: new Set(kinds), replies: 0, repliers: new Set(), reactions, chars: m.text.length, fingerprint: textFingerprint(m.text), resolved: false });
   }
 
   private credit(targetId: number, senderId: string, text: string): void {
@@ -84,6 +85,7 @@ export class EngagementTracker {
         reactions: t.reactions,
         chars: t.chars,
         senderMessages: this.counts.get(t.senderId) ?? 0,
+        fingerprint: t.fingerprint,
         ...(t.resolved ? { resolved: true } : {}),
       });
     }

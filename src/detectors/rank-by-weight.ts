@@ -21,6 +21,8 @@ export interface WeighedCandidate {
   senderMessages: number;
   /** Its sender said in the thread that it is sorted ("fixed", "works now", "заработало", ✅). */
   resolved?: boolean;
+  /** A hash of its text (see `textFingerprint`): of messages with the same text only the heaviest is ranked. */
+  fingerprint?: number;
 }
 
 /** Whether a question or blocker still waits: no reply from anyone else (`open`), replies (`answered`), or the asker said it is sorted (`resolved`). */
@@ -45,7 +47,7 @@ export interface RankOptions {
 
 const DAY = 86_400_000;
 // Past this length more text says nothing more about substance.
-const FULL_CHARS = 160;
+const FULL_CHARS = 140;
 
 /**
  * Ranks detected messages of one kind by weight, not by recency: replies from others and how many people replied,
@@ -70,12 +72,27 @@ export function rankByWeight(kind: DetectionKind, candidates: Iterable<WeighedCa
     ranked.push({ ...c, status, waitedMs, weight: weightOf(kind, c, status, waitedMs) });
   }
   ranked.sort((a, b) => b.weight - a.weight || a.at - b.at || a.id - b.id);
-  return options.limit === undefined ? ranked : ranked.slice(0, options.limit);
+  // The same words posted again ("not working lol" every other day, a copy-pasted ask) make one point, not five.
+  const seen = new Set<number>();
+  const distinct = ranked.filter((c) => c.fingerprint === undefined || (!seen.has(c.fingerprint) && seen.add(c.fingerprint)));
+  return options.limit === undefined ? distinct : distinct.slice(0, options.limit);
+}
+
+/** A 32-bit FNV-1a hash of a text with case and spacing folded, so a repeated message is recognised without keeping it. */
+export function textFingerprint(text: string): number {
+  const folded = text.toLocaleLowerCase().replace(/\s+/g, ' ').trim();
+  let h = 0x811c9dc5;
+  for (let i = 0; i < folded.length; i++) {
+    h ^= folded.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h;
 }
 
 function weightOf(kind: DetectionKind, c: WeighedCandidate, status: CandidateStatus, waitedMs: number): number {
   const engagement = Math.log1p(c.replies) + 1.5 * Math.log1p(c.repliers) + 1.2 * Math.log1p(c.reactions);
-  const substance = 0.4 + 0.6 * Math.min(1, Math.log1p(c.chars) / Math.log1p(FULL_CHARS));
+  // A square root, not a log: "wifi is not working lol" (36 characters) says much less than a described problem.
+  const substance = 0.3 + 0.7 * Math.sqrt(Math.min(1, c.chars / FULL_CHARS));
   const standing = 1 + 0.25 * Math.log1p(c.senderMessages);
   const waiting = 0.8 * Math.log1p(waitedMs / DAY);
   switch (kind) {
@@ -84,7 +101,7 @@ function weightOf(kind: DetectionKind, c: WeighedCandidate, status: CandidateSta
       return (1 + engagement + (status === 'open' ? waiting : 0)) * substance * standing;
     case 'blocker':
       // Someone stuck and unheard is the first thing an organizer wants to see.
-      return (1 + engagement + (status === 'open' ? 1 + waiting : 0)) * substance * standing;
+      return (1 + engagement + (status === 'open' ? 2 + waiting : 0)) * substance * standing;
     default:
       return (1 + engagement) * substance * standing;
   }

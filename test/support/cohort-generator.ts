@@ -195,7 +195,10 @@ export function generateCohort(options: CohortOptions): PlantedCohort {
     facts.demo.push(d);
     for (let r = int(1, 6); r > 0; r--) reply(d, someone(d.sender), pick(DEMO_REPLIES));
 
-    const b = post({ at: when(), sender: someone(), text: BLOCKERS[(i + options.seed) % BLOCKERS.length]!, reactions: likes(int(0, 3)), tag: 'blocker' });
+    // Past the first round of wordings a fact names its product, as people do ("Pawsit: EAS build keeps failing…"):
+    // a chat never holds the same report twice.
+    const about = (text: string, round: number) => (round > 0 ? `${product}: ${text}` : text);
+    const b = post({ at: when(), sender: someone(), text: about(BLOCKERS[(i + options.seed) % BLOCKERS.length]!, Math.floor(i / BLOCKERS.length)), reactions: likes(int(0, 3)), tag: 'blocker' });
     facts.blocker.push(b);
     // Most blockers get help and a "fixed"; some wait.
     if (rand() < 0.7) {
@@ -205,13 +208,13 @@ export function generateCohort(options: CohortOptions): PlantedCohort {
       if (rand() < 0.7) reply(answer, b.sender, pick(RESOLUTIONS), int(20, 300) * MIN);
     }
 
-    const k = post({ at: when(), sender: i % 3 === 0 ? people[0]! : someone(), text: DECISIONS[(i + options.seed * 3) % DECISIONS.length]!, reactions: likes(int(1, 9)), tag: 'decision' });
+    const k = post({ at: when(), sender: i % 3 === 0 ? people[0]! : someone(), text: about(DECISIONS[(i + options.seed * 3) % DECISIONS.length]!, Math.floor(i / DECISIONS.length)), reactions: likes(int(1, 9)), tag: 'decision' });
     facts.decision.push(k);
     for (let r = int(0, 3); r > 0; r--) reply(k, someone(k.sender), pick(['👍 makes sense', 'agreed', 'works for me', 'ок, удобно', 'finally']));
 
     // Open questions: real problems, +1'd by a few people, never answered. Half of them early in the range.
     const early = i % 2 === 0;
-    const q = post({ at: early ? when(0, span / 2) : when(span / 2), sender: someone(), text: OPEN_QUESTIONS[(i + options.seed * 5) % OPEN_QUESTIONS.length]!, reactions: likes(int(0, 5)), tag: early ? 'heavy' : 'question' });
+    const q = post({ at: early ? when(0, span / 2) : when(span / 2), sender: someone(), text: about(OPEN_QUESTIONS[(i + options.seed * 5) % OPEN_QUESTIONS.length]!, Math.floor(i / OPEN_QUESTIONS.length)), reactions: likes(int(0, 5)), tag: early ? 'heavy' : 'question' });
     facts.question.push(q);
   }
   // Questions that did get an answer, and filler nobody needs answered (late, so recency would put them first).
