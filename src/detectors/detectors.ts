@@ -144,10 +144,12 @@ export interface Detection {
   blocker: boolean;
   decision: boolean;
   question: boolean;
+  /** Set when the message names the hashtags of two kinds ("post #demo when you ship, #blocker when stuck"): it explains the group's conventions rather than being either kind. */
+  conventions?: true;
 }
 
 /** The kinds a message can be detected as. */
-export type DetectionKind = keyof Detection;
+export type DetectionKind = 'demo' | 'blocker' | 'decision' | 'question';
 
 /** Compiled detectors: call `detect` once per message. */
 export interface Detectors {
@@ -250,10 +252,8 @@ export function compileDetectors(input: DetectorConfigInput | unknown = {}): Det
         }
       }
       // "Post #demo when you ship, #blocker when stuck": a message naming the tags of two kinds explains the group's
-      // conventions; it is neither kind.
-      if (Number(result.demo) + Number(result.blocker) + Number(result.decision) > 1) {
-        return { demo: false, blocker: false, decision: false, question: result.question };
-      }
+      // conventions. The kinds stay set (a recap counts every #demo), the flag lets a digest leave it out.
+      if (Number(result.demo) + Number(result.blocker) + Number(result.decision) > 1) result.conventions = true;
       if (!result.blocker && blocker.phrases?.test(text)) result.blocker = true;
       if (!result.question) {
         const trimmed = text.trimEnd();

@@ -190,8 +190,9 @@ async function countPass(history: AsyncIterable<ChatMessage>, detectors: Detecto
     }
 
     const kinds: DetectionKind[] = [];
-    if (!BOT_COMMAND.test(m.text)) {
-      const found = detectors.detect(m.text, m.links);
+    const found = BOT_COMMAND.test(m.text) ? undefined : detectors.detect(m.text, m.links);
+    // The welcome post that says "post #demo when you ship, #blocker when stuck" is neither a demo nor a blocker.
+    if (found && !found.conventions) {
       for (const k of KINDS) {
         // A question inside a thread ("wow, in two weeks?") is conversation; the owner wants the ones asked to the group.
         if (found[k] && !(k === 'question' && m.replyToId !== undefined)) kinds.push(k);

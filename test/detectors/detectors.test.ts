@@ -74,10 +74,12 @@ describe('detectors with the default English and Russian rules', () => {
     expect(d.detect(text).decision).toBe(expected);
   });
 
-  test('a message naming the tags of two kinds explains the conventions and is neither kind', () => {
+  test('a message naming the tags of two kinds is flagged as explaining the conventions', () => {
     const rules = 'Stuck for more than an hour: post it with #blocker. Shipped something: post it with #demo and a link';
-    expect(d.detect(rules)).toEqual({ demo: false, blocker: false, decision: false, question: false });
-    expect(d.detect('#blocker deploys fail').blocker).toBe(true);
+    expect(d.detect(rules)).toEqual({ demo: true, blocker: true, decision: false, question: false, conventions: true });
+    expect(d.detect('#blocker deploys fail').conventions).toBeUndefined();
+    // A demo that mentions having been stuck names one tag: it is a demo.
+    expect(d.detect('#demo finally shipped after being stuck for days https://x.vercel.app').conventions).toBeUndefined();
   });
 
   test('links in the message entities count even when the text has none', () => {
