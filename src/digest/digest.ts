@@ -9,7 +9,7 @@ export const DIGEST_TOP = 5;
 /** Main threads named, biggest first. */
 export const DIGEST_THREADS = 5;
 /** Demos, blockers and decisions listed at most each, heaviest first. */
-export const DIGEST_ITEMS = 8;
+export const DIGEST_ITEMS = 10;
 /** Open questions listed at most, heaviest (oldest, most wanted) first. */
 export const DIGEST_OPEN_QUESTIONS = 10;
 

@@ -1,4 +1,4 @@
-import { buildDigest } from '../../src/digest';
+import { buildDigest, DIGEST_ITEMS } from '../../src/digest';
 import type { Summary } from '../../src/domain';
 import { openExport } from '../../src/export';
 import { generateCohort, type FactKind } from '../support/cohort-generator';
@@ -71,17 +71,27 @@ test('the same seed gives the same chat, another seed another one', () => {
   expect(generateCohort({ seed: 5 }).messages).not.toEqual(generateCohort({ seed: 4 }).messages);
 });
 
-test('on the bundled sample the bot is no member, its posts are no questions, and the heaviest demos are cited', async () => {
+test('on the bundled sample the bot is no member, its posts are no questions, and the heaviest demos and every blocker are cited', async () => {
   const source = await openExport(SAMPLE);
   const summary = await buildDigest({ id: 1, title: 'Build Cohort #7', type: 'private_supergroup' }, () => source.messages({}), { botIds: [BOT_ID] });
-  const all = [...weekFacts('2026-W45').hashtagDemos, ...weekFacts('2026-W46').hashtagDemos];
+  const hashtagDemos = new Set([...weekFacts('2026-W45').hashtagDemos, ...weekFacts('2026-W46').hashtagDemos]);
+  // The demos listed are the sample's #demo posts (the heaviest of them), never the welcome post that explains #demo.
+  const demos = section(summary, 'Demos').map((p) => p.messageIds[0]!);
+  expect(demos).toHaveLength(DIGEST_ITEMS);
+  for (const id of demos) expect(hashtagDemos.has(id)).toBe(true);
+  expect(demos).not.toContain(2);
   const ids = cited(summary);
-  // The Demos section lists the heaviest eight of the sample's fourteen #demo posts; a few more lead main threads.
-  expect(all.filter((id) => ids.has(id)).length).toBeGreaterThanOrEqual(8);
+  const blockers: number[] = [];
+  const bot = new Set<number>();
+  for await (const m of source.messages({})) {
+    if (m.sender?.id === BOT_ID) bot.add(m.id);
+    if (/#blocker\b/i.test(m.text) && m.id !== 2) blockers.push(m.id);
+  }
+  expect(blockers.length).toBeGreaterThanOrEqual(5);
+  for (const id of blockers) expect(ids.has(id)).toBe(true);
   expect(summary.stats.participants).toBe(29);
   const glance = section(summary, 'At a glance').map((p) => p.text).join('\n');
   expect(glance).toMatch(/from 29 people and 1 bot between 2026-11-02 and 2026-11-15 \(about \d+ a day\)/);
-  const bot = new Set<number>();
-  for await (const m of source.messages({})) if (m.sender?.id === BOT_ID) bot.add(m.id);
+  expect(section(summary, 'Open questions').length).toBeGreaterThan(0);
   for (const p of section(summary, 'Open questions')) expect(bot.has(p.messageIds[0]!)).toBe(false);
 });
