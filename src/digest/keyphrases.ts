@@ -16,6 +16,7 @@ const NOT_WORDS = /https?:\/\/\S+|www\.\S+|[@#/][\p{L}\p{N}_@.]+/gu;
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}]/u;
 const DIGITS = /^[\p{N}.,:]+$/u;
 const LETTER = /\p{L}/u;
+const LATIN = /\p{Script=Latin}/u;
 
 let inverse: Map<string, string[]> | undefined;
 /** Stop word → the languages that list it, built once. */
@@ -51,30 +52,49 @@ export class LanguageGuess {
 
   add(text: string): void {
     const table = stopwordLanguages();
-    for (const w of words(text)) for (const lang of table.get(w) ?? []) this.hits.set(lang, (this.hits.get(lang) ?? 0) + 1);
+    for (const w of words(text)) {
+      const langs = table.get(w);
+      // A word many lists share ("a", "de") says little about which language it is: its vote is split among them.
+      if (langs) for (const lang of langs) this.hits.set(lang, (this.hits.get(lang) ?? 0) + 1 / langs.length);
+    }
   }
 
-  /** Languages with at least a fifth of the leader's stop word hits; English always, as chats of any language borrow it. */
+  /**
+   * Languages with at least a fifth of the leader's (split) stop word votes; English always, as chats in any language
+   * borrow it. A minority language in another script needs no vote: see `stopSet`.
+   */
   languages(): string[] {
     const top = Math.max(0, ...this.hits.values());
-    const found = [...this.hits.entries()].filter(([, n]) => n >= Math.max(3, top * 0.2)).map(([lang]) => lang);
-    return [...new Set(['en', ...found])];
+    const found = [...this.hits.entries()].filter(([, n]) => n >= Math.max(2, top * 0.2)).map(([lang]) => lang);
+    return [...new Set(['en', ...found])].sort();
   }
 }
 
-/** The words a topic never consists of: stop words of the chat's languages, chat filler and the members' own names. */
-export function stopSet(languages: readonly string[], extra: Iterable<string> = []): Set<string> {
+/** Words a topic is never made of; build it with `stopSet`. */
+export interface StopWords {
+  has(word: string): boolean;
+}
+
+/**
+ * The words a topic never consists of: stop words of the chat's languages, chat filler and the members' own names,
+ * and every listed stop word outside the Latin script. Latin-script lists overlap with each other's content words
+ * (Breton lists "bar" and "bad"), so those come only for the chat's languages; a Cyrillic, Greek, Arabic or CJK stop
+ * word means the same in every list that has it, so the Russian minority of an English chat loses its "на" and "и"
+ * without a vote.
+ */
+export function stopSet(languages: readonly string[], extra: Iterable<string> = []): StopWords {
   const set = new Set<string>(CHAT_FILLER);
   for (const lang of languages) for (const w of STOPWORDS[lang] ?? []) set.add(w);
   for (const w of extra) set.add(w.toLocaleLowerCase());
-  return set;
+  const table = stopwordLanguages();
+  return { has: (w) => set.has(w) || (!LATIN.test(w) && table.has(w)) };
 }
 
 /**
  * Candidate keyphrases of a text: runs of consecutive content words (a stop word or punctuation ends a run, as in
  * RAKE), and every 1–3 word phrase inside a run. CJK words join without a space, as they are written.
  */
-export function phrases(text: string, stop: ReadonlySet<string>): string[] {
+export function phrases(text: string, stop: StopWords): string[] {
   const out: string[] = [];
   let run: string[] = [];
   const flush = () => {
