@@ -211,7 +211,7 @@ export function compileDetectors(input: DetectorConfigInput | unknown = {}): Det
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const where = issue.path.length ? issue.path.join('.') : 'detectors';
-    throw new BadInputError(`bad detector config at ${where}: ${issue.message}`, 'see DetectorConfig in src/recap/detectors.ts for the shape', { cause: parsed.error });
+    throw new BadInputError(`bad detector config at ${where}: ${issue.message}`, 'see DetectorConfig in src/detectors/detectors.ts for the shape', { cause: parsed.error });
   }
   const config = parsed.data;
   const merged = (kind: 'demo' | 'blocker' | 'decision'): DetectorRules => {

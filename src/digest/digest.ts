@@ -1,4 +1,4 @@
-import type { ChatInfo, ChatMessage, Summary, SummaryPoint, SummarySection } from '../domain';
+import { BadInputError, type ChatInfo, type ChatMessage, type Summary, type SummaryPoint, type SummarySection } from '../domain';
 import { compileDetectors, EngagementTracker, isBot, rankByWeight, type DetectionKind, type DetectorConfigInput, type Detectors, type RankedCandidate } from '../detectors';
 import { excerpt } from './excerpt';
 import { LanguageGuess, PhraseBag, phrases, stopSet, WordFrequencies, words } from './keyphrases';
@@ -71,6 +71,10 @@ const BOT_COMMAND = /^\/[a-z0-9_]+(@\w+)?(\s|$)/i;
 export async function buildDigest(chat: ChatInfo, history: () => AsyncIterable<ChatMessage>, options: DigestOptions = {}): Promise<Summary> {
   const detectors = options.detectors && 'detect' in options.detectors ? options.detectors : compileDetectors(options.detectors ?? {});
   const botIds = new Set(options.botIds ?? []);
+  // Checked before the history is read: a wrong end of range should not cost a pass over millions of messages.
+  if (options.now !== undefined && !Number.isFinite(typeof options.now === 'number' ? options.now : Date.parse(options.now))) {
+    throw new BadInputError(`bad end of range for the digest: ${JSON.stringify(options.now)} is not a date`, 'pass an ISO 8601 date such as 2026-11-15T23:00:00Z, or milliseconds since the epoch');
+  }
   const counts = await countPass(history(), detectors, botIds);
   const now = options.now !== undefined ? (typeof options.now === 'number' ? options.now : Date.parse(options.now)) : Date.parse(counts.lastDate ?? '1970-01-01');
 

@@ -1,5 +1,5 @@
 import { buildDigest } from '../../src/digest';
-import type { ChatMessage, Summary } from '../../src/domain';
+import { BadInputError, type ChatMessage, type Summary } from '../../src/domain';
 import { asAsync, msg, testChat } from '../support/messages';
 
 const history: ChatMessage[] = [
@@ -100,6 +100,18 @@ test('a range of a few hours reads as one day, replies agree in number', async (
   const short = [msg(1, 'user1', 'Anyone up for a call?', { date: '2022-09-16T08:00:00Z' }), msg(2, 'user2', 'me', { date: '2022-09-16T13:10:00Z', replyToId: 1 })];
   const summary = await buildDigest(testChat, () => asAsync(short));
   expect(texts(summary, 'At a glance').slice(0, 2)).toEqual(['2 messages from 2 people on 2022-09-16, over 5 hours', '1 reply; 1 question asked to the group, 0 still without a reply']);
+});
+
+test('bad settings are refused before the history is read, saying what to pass', async () => {
+  let reads = 0;
+  const counted = () => {
+    reads++;
+    return asAsync(history);
+  };
+  await expect(buildDigest(testChat, counted, { now: 'last friday' })).rejects.toThrow(BadInputError);
+  await expect(buildDigest(testChat, counted, { now: 'last friday' })).rejects.toThrow(/"last friday" is not a date/);
+  await expect(buildDigest(testChat, counted, { detectors: { decision: { phrases: ['x'] } } })).rejects.toThrow(/decision\.phrases\.0/);
+  expect(reads).toBe(0);
 });
 
 test('an empty range says so instead of inventing numbers', async () => {
