@@ -277,9 +277,8 @@ export function compileDetectors(input: DetectorConfigInput | unknown = {}): Det
   };
 }
 
-// A bot's display name ends in the word "bot" ("Cohort 7 Bot", "cohort_bot", "Бот-напоминалка" is not covered but
-// "Напоминалка Бот" is), or in "Bot" glued on in camel case ("LeaderboardBot"); a person called "Abbot" or "Talbot"
-// ends in a lowercase "bot" inside a word and stays a person.
+// A bot's display name ends in the word "bot" or "бот" ("Cohort 7 Bot", "cohort_bot", "Напоминалка Бот"), or in
+// "Bot" glued on in camel case ("LeaderboardBot"); "Abbot" and "Talbot" end in a lowercase "bot" inside a word.
 const CAMEL_BOT = /[\p{Ll}\p{N}]Bot$/u;
 const WORD_BOT = /(?:^|[\s_.\-·|])(?:bot|бот)$/iu;
 
