@@ -318,15 +318,14 @@ function glancePoints(c: Counts): SummaryPoint[] {
   const bots = c.bots.size ? ` and ${plural(c.bots.size, 'bot')}` : '';
   points.push({ text: `${plural(c.messages, 'message')} from ${people}${bots} ${rangeText(c.firstDate!, c.lastDate!, c.messages)}`, messageIds: [] });
   const q = c.tracker.tally('question');
-  points.push({
-    text: `${plural(c.replies, 'reply', 'replies')}; ${plural(q.total, 'question')} asked to the group, ${q.open} still without a reply`,
-    messageIds: [],
-  });
+  // "0 still without a reply" reads like a warning; say that all of them got one.
+  const waiting = (t: { total: number; open: number }) => (t.total === 0 ? '' : t.open === 0 ? (t.total === 1 ? ', answered' : ', all answered') : `, ${t.open} still without a reply`);
+  points.push({ text: `${plural(c.replies, 'reply', 'replies')}; ${plural(q.total, 'question')} asked to the group${waiting(q)}`, messageIds: [] });
   const d = c.tracker.tally('demo');
   const b = c.tracker.tally('blocker');
   const k = c.tracker.tally('decision');
   if (d.total || b.total || k.total) {
-    points.push({ text: `${plural(d.total, 'demo')}, ${plural(b.total, 'blocker')} (${b.open} still without a reply), ${plural(k.total, 'decision')}`, messageIds: [] });
+    points.push({ text: `${plural(d.total, 'demo')}, ${plural(b.total, 'blocker')}${b.total ? ` (${waiting(b).slice(2)})` : ''}, ${plural(k.total, 'decision')}`, messageIds: [] });
   }
   if (c.joins || c.leaves) points.push({ text: `${c.joins} joined, ${c.leaves} left or were removed`, messageIds: [] });
   return points;

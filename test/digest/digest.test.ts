@@ -99,7 +99,7 @@ test('main threads are named by keyphrases in any language, without stop words',
 test('a range of a few hours reads as one day, replies agree in number', async () => {
   const short = [msg(1, 'user1', 'Anyone up for a call?', { date: '2022-09-16T08:00:00Z' }), msg(2, 'user2', 'me', { date: '2022-09-16T13:10:00Z', replyToId: 1 })];
   const summary = await buildDigest(testChat, () => asAsync(short));
-  expect(texts(summary, 'At a glance').slice(0, 2)).toEqual(['2 messages from 2 people on 2022-09-16, over 5 hours', '1 reply; 1 question asked to the group, 0 still without a reply']);
+  expect(texts(summary, 'At a glance').slice(0, 2)).toEqual(['2 messages from 2 people on 2022-09-16, over 5 hours', '1 reply; 1 question asked to the group, answered']);
 });
 
 test('bad settings are refused before the history is read, saying what to pass', async () => {

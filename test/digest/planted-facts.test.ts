@@ -92,6 +92,7 @@ test('on the bundled sample the bot is no member, its posts are no questions, an
   expect(summary.stats.participants).toBe(29);
   const glance = section(summary, 'At a glance').map((p) => p.text).join('\n');
   expect(glance).toMatch(/from 29 people and 1 bot between 2026-11-02 and 2026-11-15 \(about \d+ a day\)/);
+  expect(glance).toMatch(new RegExp(`${blockers.length} blockers \\(all answered\\)`));
   expect(section(summary, 'Open questions').length).toBeGreaterThan(0);
   for (const p of section(summary, 'Open questions')) expect(bot.has(p.messageIds[0]!)).toBe(false);
 });
