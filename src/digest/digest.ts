@@ -78,11 +78,14 @@ export async function buildDigest(chat: ChatInfo, history: () => AsyncIterable<C
   const counts = await countPass(history(), detectors, botIds);
   const now = options.now !== undefined ? (typeof options.now === 'number' ? options.now : Date.parse(options.now)) : Date.parse(counts.lastDate ?? '1970-01-01');
 
+  const blockers = rankByWeight('blocker', counts.tracker.candidates('blocker'), { now, limit: DIGEST_ITEMS });
+  // "Stuck on deploys, any idea?" is listed once, as a blocker, with whether it is still open.
+  const listed = new Set(blockers.map((c) => c.id));
   const ranked = {
     demo: rankByWeight('demo', counts.tracker.candidates('demo'), { now, limit: DIGEST_ITEMS }),
-    blocker: rankByWeight('blocker', counts.tracker.candidates('blocker'), { now, limit: DIGEST_ITEMS }),
+    blocker: blockers,
     decision: rankByWeight('decision', counts.tracker.candidates('decision'), { now, limit: DIGEST_ITEMS }),
-    question: rankByWeight('question', counts.tracker.candidates('question'), { now, limit: DIGEST_OPEN_QUESTIONS, openOnly: true }),
+    question: rankByWeight('question', counts.tracker.candidates('question').filter((c) => !listed.has(c.id)), { now, limit: DIGEST_OPEN_QUESTIONS, openOnly: true }),
   };
   const units = mainUnits(counts);
   const wanted = new Set(Object.values(ranked).flatMap((list) => list.map((c) => c.id)));

@@ -102,6 +102,14 @@ test('a range of a few hours reads as one day, replies agree in number', async (
   expect(texts(summary, 'At a glance').slice(0, 2)).toEqual(['2 messages from 2 people on 2022-09-16, over 5 hours', '1 reply; 1 question asked to the group, answered']);
 });
 
+test('a blocker asked as a question is listed once, as a blocker', async () => {
+  const stuck = [msg(1, 'user1', 'Stuck on the Fly deploy: the health check times out, any idea?'), msg(2, 'user2', 'Where are the slides?')];
+  const summary = await buildDigest(testChat, () => asAsync(stuck));
+  expect(section(summary, 'Blockers').map((p) => p.messageIds[0])).toEqual([1]);
+  expect(section(summary, 'Open questions').map((p) => p.messageIds[0])).toEqual([2]);
+  expect(texts(summary, 'At a glance')[1]).toBe('0 replies; 2 questions asked to the group, 2 still without a reply');
+});
+
 test('bad settings are refused before the history is read, saying what to pass', async () => {
   let reads = 0;
   const counted = () => {
