@@ -96,6 +96,22 @@ test('main threads are named by keyphrases in any language, without stop words',
   for (const words of topics.values()) for (const w of words) expect(['the', 'for', 'и', 'на', 'の', 'は', 'thanks']).not.toContain(w);
 });
 
+test('in a chat where nobody uses replies, bursts of conversation are the threads, each named by its own words', async () => {
+  const at = (hour: number, minute: number) => new Date(Date.UTC(2026, 10, 2, hour, minute)).toISOString();
+  const lines = (hour: number, from: string[], texts: string[]) => texts.map((text, i) => ({ hour, minute: i * 3, from: from[i % from.length]!, text }));
+  const chat = [
+    ...lines(9, ['user1', 'user2', 'user3'], ['Stripe Connect payouts for the marketplace, Express or Standard?', 'Express payouts, Stripe hosts onboarding', 'Standard means you handle payouts disputes', 'Express payouts it is']),
+    ...lines(15, ['user2', 'user4'], ['Kanji flashcards need stroke order animations', 'KanjiVG has stroke order data for every kanji', 'stroke order animations from KanjiVG look great']),
+  ].map((l, i) => msg(i + 1, l.from, l.text, { date: at(l.hour, l.minute) }));
+  const summary = await buildDigest(testChat, () => asAsync(chat));
+  const threads = section(summary, 'What people talked about');
+  expect(threads.map((p) => p.messageIds[0])).toEqual([1, 5]);
+  expect(threads[0]!.text).toMatch(/payouts/);
+  expect(threads[0]!.text).toMatch(/: 4 messages from 3 people, on 2026-11-02; started by Ana/);
+  expect(threads[1]!.text).toMatch(/stroke order|kanji/);
+  expect(threads[1]!.text).not.toMatch(/payouts/);
+});
+
 test('a range of a few hours reads as one day, replies agree in number', async () => {
   const short = [msg(1, 'user1', 'Anyone up for a call?', { date: '2022-09-16T08:00:00Z' }), msg(2, 'user2', 'me', { date: '2022-09-16T13:10:00Z', replyToId: 1 })];
   const summary = await buildDigest(testChat, () => asAsync(short));
