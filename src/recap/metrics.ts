@@ -53,9 +53,13 @@ const F_ANSWERED = 16;
 
 const TEXT_MAX = 200;
 
+/** A message on one line, cut at a word (not inside one) when longer than `TEXT_MAX`. */
 function oneLine(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > TEXT_MAX ? `${flat.slice(0, TEXT_MAX - 1).trimEnd()}…` : flat;
+  if (flat.length <= TEXT_MAX) return flat;
+  const head = flat.slice(0, TEXT_MAX - 1);
+  const space = head.lastIndexOf(' ');
+  return `${(flat[TEXT_MAX - 1] === ' ' || space < TEXT_MAX / 2 ? head : head.slice(0, space)).replace(/[\s,;:.\-–—]+$/u, '')}…`;
 }
 
 function firstLink(m: ChatMessage): string | undefined {
