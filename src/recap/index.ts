@@ -24,5 +24,6 @@ export {
 } from './history';
 export type { TrendPoint, MetricChange, ComparedMetric, Better } from './history';
 export { buildRecapDigest, RECAP_SECTIONS } from './recap-text';
-export { renderInfographicSvg, renderInfographicPng, shippedFontDir, INFOGRAPHIC_WIDTH, INFOGRAPHIC_HEIGHT, FONT_FILES } from './infographic';
+export { renderInfographicSvg, renderInfographicPng, shippedFontDir, demoLabel, fitText, textWidth, INFOGRAPHIC_WIDTH, INFOGRAPHIC_HEIGHT, FONT_FILES } from './infographic';
+export { niceTicks } from './nice-ticks';
 export type { InfographicInput, PngOptions } from './infographic';
