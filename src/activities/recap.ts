@@ -10,6 +10,7 @@ import {
   coverageOf,
   createWeeksAccumulator,
   describeCoverage,
+  hasData,
   formatWeekSpan,
   lastCompletedWeek,
   loadTrend,
@@ -258,7 +259,11 @@ export function createRecapActivities(deps: ActivityDeps) {
       };
       await store.put(keys.pngKey, png);
       await store.put(keys.svgKey, svg);
-      await store.put(keys.markdownKey, renderMarkdown(summary, input.chat));
+      let markdown = renderMarkdown(summary, input.chat);
+      // The Markdown's byline counts messages and people; for a week without data "0 messages" would read as a
+      // quiet week, so the byline says what the week is instead.
+      if (!hasData(metrics)) markdown = markdown.replace(/^_\d+ messages · \d+ people/m, '_no data for this week');
+      await store.put(keys.markdownKey, markdown);
       await store.put(keys.summaryKey, JSON.stringify(summary, null, 2));
       await store.put(keys.textKey, JSON.stringify(parts));
       return { ...keys, parts: parts.length };
