@@ -208,7 +208,7 @@ export function createRecapActivities(deps: ActivityDeps) {
         coverageNote: describeCoverage(metrics),
         storedEarlier,
         ...(input.keepWeekHistory ? { weekHistory: { prefix: weekPrefix, pages, messages: kept } } : {}),
-        llmPrompt: recapPrompt(input.week, input.zone, metrics.messages, metrics.activeMembers, metrics.demos.length, metrics.blockers.length, metrics.questions),
+        llmPrompt: recapPrompt(input.week, input.zone, metrics.messages, metrics.activeMembers, metrics.demos.length, metrics.blockers.length, metrics.questions, describeCoverage(metrics)),
       };
     });
   }
@@ -352,8 +352,9 @@ async function exportFingerprint(path: string, chat: string | undefined): Promis
 }
 
 /** The LLM's request for a recap: the same sections as the digest, the week's numbers given so it does not count. */
-function recapPrompt(week: string, zone: string, messages: number, active: number, demos: number, blockers: number, questions: { asked: number; answered: number }): string {
+function recapPrompt(week: string, zone: string, messages: number, active: number, demos: number, blockers: number, questions: { asked: number; answered: number }, coverage: string | null): string {
   return [
+    ...(coverage ? [`The source does not hold the whole week: ${coverage}. Say so first, and do not compare this week with whole weeks.`] : []),
     `Write the weekly recap of this cohort group for ${week} (${formatWeekSpan(week, zone)}), for its members and organizers.`,
     `Use these headings, leaving out any with nothing to say: ${RECAP_SECTIONS.join(', ')}.`,
     'Highlights: what the week was about. Demos: what people shipped or showed, by whom. Blockers: who is stuck on what, and whether they got help.',

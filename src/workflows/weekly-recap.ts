@@ -1,5 +1,5 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import { defineQuery, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { defineQuery, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities, TelegramActivities } from '../activities';
 import type { JobSource, RecapInput, RecapProgress, RecapResult } from '../domain';
 import { accountTaskQueue } from '../domain';
@@ -55,7 +55,8 @@ export async function weeklyRecap(input: RecapInput): Promise<RecapResult> {
   // week already read (it lives under that run's id), and would move the cursor `summarize` syncs from.
   const source: JobSource = cohort.source.kind === 'telegram' ? { kind: 'telegram', account: cohort.source.account, chat: cohort.source.chat } : cohort.source;
   // What the export holds (its first and last message), read beside the extraction: weeks outside it are "no data".
-  const exportSpan = fromExport ? steps.recapSourceSpan({ source }) : null;
+  // (Behind a patch: a run started before coverage existed replays without this activity, as a live chat.)
+  const exportSpan = fromExport && patched('recap-source-span') ? steps.recapSourceSpan({ source }) : null;
   // Handled here so a failure while the extraction still runs is not an unhandled rejection; awaited below.
   exportSpan?.catch(() => undefined);
   const { history, chat } = await extractChat(
