@@ -18,8 +18,9 @@ export const FONT_FILES = ['Inter-Regular.ttf', 'Inter-SemiBold.ttf', 'Inter-Bol
 export interface InfographicInput {
   metrics: WeeklyMetrics;
   /**
-   * Keep characters the shipped Inter cannot draw (CJK, Arabic, emoji…): set it when `renderInfographicPng` gets
-   * `extraFontFiles` that cover them. Off, such characters are left out rather than drawn as empty boxes.
+   * Keep characters the shipped Inter cannot draw (CJK, Arabic…): set it when `renderInfographicPng` gets
+   * `extraFontFiles` that cover them. Off, such characters are left out rather than drawn as empty boxes. Emoji are
+   * left out either way: resvg draws no colour-emoji font.
    */
   allScripts?: boolean;
   /** The cohort's name, shown as the title. */
@@ -65,9 +66,9 @@ interface Pen {
 }
 
 /**
- * Emoji and their joiners, skin tones, flags and keycaps. The shipped Inter has no emoji (and resvg draws colour
- * emoji only from a colour font, which tgpulse does not ship): they are taken out with the space they leave.
- * Symbols Inter does draw (© ® ™, arrows) are not emoji here.
+ * Emoji and their joiners, skin tones, flags and keycaps. The shipped Inter has none, and resvg (2.6) draws nothing
+ * from a colour-emoji font either (tried with Noto Color Emoji given as an extra font: blank gaps), so they are
+ * always taken out, with the space they leave. Symbols Inter does draw (© ® ™, arrows) are not emoji here.
  */
 const EMOJI = /(?:(?![\u00A9\u00AE\u2122\u2190-\u21FF])\p{Extended_Pictographic}|\p{Regional_Indicator}|[\u{1F3FB}-\u{1F3FF}\u{FE0F}\u{200D}\u{20E3}\u{E0020}-\u{E007F}])+/gu;
 /** What Inter covers: Latin, Greek, Cyrillic, general punctuation, currency, letterlike symbols, arrows, math. */
@@ -127,14 +128,15 @@ export function fitText(line: string, size: number, maxWidth: number, weight = 4
 }
 
 /**
- * The shipped Inter covers Latin, Greek and Cyrillic, punctuation and common symbols: emoji, CJK, Arabic… would come
- * out as empty boxes, so they are dropped (and the gaps they leave closed), unless extra fonts are loaded
- * (`allScripts`). Control characters always go.
+ * The shipped Inter covers Latin, Greek and Cyrillic, punctuation and common symbols: CJK, Arabic… would come out as
+ * empty boxes, so they are dropped (and the gaps they leave closed), unless extra fonts are loaded (`allScripts`).
+ * Emoji and control characters always go.
  */
 function pen(allScripts: boolean): Pen {
   const clean = (text: string): string => {
     const stripped = text.replace(/[\u0000-\u001F]/gu, ' ');
-    return tidy(allScripts ? stripped.replace(/[\u{FE0F}\u{200D}]/gu, '') : stripped.replace(EMOJI, ' ').replace(NOT_INTER, ' '));
+    const noEmoji = stripped.replace(EMOJI, ' ');
+    return tidy(allScripts ? noEmoji : noEmoji.replace(NOT_INTER, ' '));
   };
   const fit = (text: string, size: number, maxWidth: number, weight = 400): string => fitText(clean(text), size, maxWidth, weight);
   const name = (peer: Peer | undefined): string => {

@@ -56,7 +56,9 @@ test('names the shipped font cannot draw are left out rather than drawn as boxes
   const out = renderInfographicSvg({ metrics: m, title: 'T', trend: [] });
   expect(out).not.toContain('王');
   expect(out).toContain('@xiaoming');
-  expect(renderInfographicSvg({ metrics: m, title: 'T', trend: [], allScripts: true })).toContain('王小明');
+  const all = renderInfographicSvg({ metrics: m, title: 'T', trend: [], allScripts: true });
+  expect(all).toContain('>王小明</text>');
+  expect(all).not.toContain('🚀'); // resvg draws no colour emoji, whatever fonts are loaded
 });
 
 test('bad render options are refused', () => {
