@@ -135,5 +135,6 @@ export async function weeklyRecap(input: RecapInput): Promise<RecapResult> {
     files,
     posted,
     notes,
+    coverage: computed.coverage,
   };
 }

@@ -79,6 +79,7 @@ describe('weeklyRecap over weeks the export holds, partly holds, or does not hol
   test('W47, which the export ends in on Monday, says it is partial, with which day, and is not compared', async () => {
     const { result, md, svg } = await run('2026-W47');
     expect(result.messages).toBe(1);
+    expect(result.coverage).toBe('partial');
     expect(md).toContain('Partial week: data up to Mon 16 Nov: the numbers cover those days only and are not compared with whole weeks.');
     expect(md).not.toContain('vs last week');
     expect(result.notes).toContain('2026-W47: partial week: data up to Mon 16 Nov.');
@@ -94,6 +95,7 @@ describe('weeklyRecap over weeks the export holds, partly holds, or does not hol
   test('W43, before the export begins, is "no data" in the text, the picture and the history: no zeros, no −100%', async () => {
     const { result, md, svg } = await run('2026-W43');
     expect(result.messages).toBe(0);
+    expect(result.coverage).toBe('none');
     expect(md).toContain('No data for this week (the source holds 2 Nov 2026 – 16 Nov 2026): nothing is known about this week');
     expect(md).not.toMatch(/0 messages|−100%|Busiest day/);
     expect(md).toMatch(/^_no data for this week · .* · no-model digest_$/m);
