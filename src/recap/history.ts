@@ -196,6 +196,8 @@ export function formatHistoryTable(trend: readonly TrendPoint[]): string {
     const note = m ? (coverageOf(m) === 'full' ? '' : describeCoverage(m)!.replace(/^partial week: /, 'partial: ')) : '';
     rows.push([point.week, ...columns.map((c) => (m && hasData(m) ? c.cell(m) : '—')), note]);
   }
+  // The Data column only when some week is not whole: a history of whole weeks reads as before.
+  if (rows.slice(1).every((r) => r[r.length - 1] === '')) for (const r of rows) r.pop();
   const widths = rows[0]!.map((_, col) => Math.max(...rows.map((r) => r[col]!.length)));
   const lastCol = rows[0]!.length - 1;
   const line = (r: string[]) => r.map((cell, col) => (col === 0 || col === lastCol ? cell.padEnd(widths[col]!) : cell.padStart(widths[col]!))).join('  ').trimEnd();

@@ -99,8 +99,8 @@ function median(values: number[]): number | null {
  * - `medianFirstReplySeconds`: over the week's questions and non-reply messages that got a direct reply from another
  *   member, the median time from the message to the first such reply; null when none got one.
  * - `demos` / `blockers`: counted messages the detectors call so, each with its id; a blocker is `replied` when
- *   someone else replied to it. A demo whose link, or whose sender and text, an earlier demo of the week already
- *   had is the same demo posted again and is not counted twice.
+ *   someone else replied to it. A demo whose message id, link, or sender and text an earlier demo of the week
+ *   already had is the same demo seen again (a source repeating a message, a repost) and is not counted twice.
  * - `botMessages`: messages of bots (configured `botIds`, or senders flagged or named as bots), left out of all counts.
  * - `coverage`: which days of the week the source holds (`span`); a week the source does not hold has `none`.
  * - `topContributors`: members with the most counted messages. `helpers`: members who gave the first answer to the
@@ -272,7 +272,7 @@ export function createWeekAccumulator(options: WeekAccumulatorOptions): WeekAccu
       if (question) questionItems.set(index, item(m));
       if (found.demo) {
         const it = item(m);
-        const keys = [`text:${m.sender?.id ?? ''}:${it.text.toLowerCase()}`, ...(it.link ? [`link:${linkKey(it.link)}`] : [])];
+        const keys = [`id:${m.id}`, `text:${m.sender?.id ?? ''}:${it.text.toLowerCase()}`, ...(it.link ? [`link:${linkKey(it.link)}`] : [])];
         if (!keys.some((k) => demoKeys.has(k))) demos.push({ index, item: it });
         for (const k of keys) demoKeys.add(k);
       }

@@ -109,6 +109,8 @@ describe('week over week with weeks that have no data or only part of their days
     expect(lines[5]).toMatch(/^2026-W47\s+\d+\s.*partial: data up to Mon 16 Nov$/);
     expect(lines.at(-1)).toBe('2026-W47 is a partial week: data up to Mon 16 Nov: not compared with whole weeks.');
     expect(formatHistoryTable(trend.slice(0, 2)).split('\n').at(-1)).toBe('2026-W45 vs the week before: not compared, 2026-W44 had no data.');
+    // Whole weeks only: no Data column.
+    expect(formatHistoryTable(trend.slice(1, 3)).split('\n')[0]).toMatch(/Blockers$/);
     expect(formatHistoryTable(trend.slice(0, 1)).split('\n').at(-1)).toBe('2026-W44: no data for this week (the source holds 2 Nov 2026 – 16 Nov 2026).');
   });
 });

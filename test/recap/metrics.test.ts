@@ -190,6 +190,7 @@ describe('what a week leaves out or counts once', () => {
         at(3, carol, '#demo Barber bot'),
         at(4, carol, '#demo   Barber bot'), // posted again
         at(5, dave, '#demo Habit tracker v1 https://habits.app/pricing'),
+        at(5, dave, '#demo Habit tracker v1 https://habits.app/pricing (edited)'), // the same message, seen again
       ].sort((a, b) => a.date.localeCompare(b.date)),
       { week, zone },
     );
