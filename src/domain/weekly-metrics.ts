@@ -21,6 +21,21 @@ export const RecapItem = z.object({
 export type RecapItem = z.infer<typeof RecapItem>;
 
 /**
+ * How much of a week the source holds. An export holds the days from its first message to its last; a live chat
+ * holds everything up to the run. `none`: the source holds no day of the week (its counts are not a quiet week but
+ * nothing known); `partial`: some days only (`days`), e.g. an export that ends on a Monday.
+ */
+export const WeekCoverage = z.object({
+  status: z.enum(['full', 'partial', 'none']),
+  /** Which local days, Monday first, the source holds. */
+  days: z.array(z.boolean()).length(7),
+  /** The source's first and last message, ISO 8601 UTC; null when unknown or open-ended (a live chat). */
+  sourceFirst: z.string().nullable(),
+  sourceLast: z.string().nullable(),
+});
+export type WeekCoverage = z.infer<typeof WeekCoverage>;
+
+/**
  * A cohort's activity over one week, in the cohort's time zone. Computed by `createWeekAccumulator` (src/recap),
  * which documents exactly what each number counts; stored per cohort and week, and compared week over week.
  */
@@ -60,5 +75,12 @@ export const WeeklyMetrics = z.object({
   mostReacted: z.array(RecapItem.extend({ reactions: z.number().int().positive() })),
   /** Messages per local day, Monday first. */
   perDay: z.array(z.number().int().nonnegative()).length(7),
+  /**
+   * How much of the week the source holds; absent in records from before it was stored (read them as full).
+   * A `none` week is stored too, so history and trend say "no data" rather than show zeros.
+   */
+  coverage: WeekCoverage.optional(),
+  /** Messages of bots (configured ids or flagged senders) in the week, left out of every count. */
+  botMessages: z.number().int().nonnegative().optional(),
 });
 export type WeeklyMetrics = z.infer<typeof WeeklyMetrics>;

@@ -1,5 +1,6 @@
 import type { ChatMessage, Peer, RecapItem, WeeklyMetrics } from '../domain';
 import { compileDetectors, isBot, type DetectorConfigInput, type Detectors } from '../detectors';
+import { weekCoverage, type SourceSpan } from './coverage';
 import { weekRange, type WeekRange } from './week';
 
 /** Service actions that bring a member in; the members are the action's `members`, else its actor. */
@@ -24,6 +25,11 @@ export interface WeekAccumulatorOptions {
   topN?: number;
   /** Most unanswered questions kept with their text in `questions.open` (all ids are kept). Default 30. */
   maxOpenQuestions?: number;
+  /**
+   * What the source holds (see `SourceSpan`), so the week says whether it is covered in full, in part or not at
+   * all. Without it the week is taken as fully covered.
+   */
+  span?: SourceSpan;
 }
 
 /**
@@ -33,7 +39,8 @@ export interface WeekAccumulatorOptions {
  */
 export interface WeekAccumulator {
   readonly range: WeekRange;
-  add(message: ChatMessage): void;
+  /** Adds a message; `ms` is its date in epoch milliseconds when the caller already parsed it. */
+  add(message: ChatMessage, ms?: number): void;
   finish(): WeeklyMetrics;
 }
 
@@ -46,14 +53,25 @@ const F_ANSWERED = 16;
 
 const TEXT_MAX = 200;
 
+/** A message on one line, cut at a word (not inside one) when longer than `TEXT_MAX`. */
 function oneLine(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > TEXT_MAX ? `${flat.slice(0, TEXT_MAX - 1).trimEnd()}…` : flat;
+  if (flat.length <= TEXT_MAX) return flat;
+  const head = flat.slice(0, TEXT_MAX - 1);
+  const space = head.lastIndexOf(' ');
+  return `${(flat[TEXT_MAX - 1] === ' ' || space < TEXT_MAX / 2 ? head : head.slice(0, space)).replace(/[\s,;:.\-–—]+$/u, '')}…`;
 }
 
 function firstLink(m: ChatMessage): string | undefined {
   if (m.links?.length) return m.links[0];
   return /https?:\/\/[^\s<>"')\]]+/i.exec(m.text)?.[0];
+}
+
+/** A link as people mean it: no scheme, no `www.`, no fragment, no trailing slash, host in lower case. */
+function linkKey(url: string): string {
+  const bare = url.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/^www\./i, '').replace(/#.*$/, '').replace(/\/+$/, '');
+  const slash = bare.search(/[/?]/);
+  return slash < 0 ? bare.toLowerCase() : bare.slice(0, slash).toLowerCase() + bare.slice(slash);
 }
 
 function median(values: number[]): number | null {
@@ -81,7 +99,10 @@ function median(values: number[]): number | null {
  * - `medianFirstReplySeconds`: over the week's questions and non-reply messages that got a direct reply from another
  *   member, the median time from the message to the first such reply; null when none got one.
  * - `demos` / `blockers`: counted messages the detectors call so, each with its id; a blocker is `replied` when
- *   someone else replied to it.
+ *   someone else replied to it. A demo whose message id, link, or sender and text an earlier demo of the week
+ *   already had is the same demo seen again (a source repeating a message, a repost) and is not counted twice.
+ * - `botMessages`: messages of bots (configured `botIds`, or senders flagged or named as bots), left out of all counts.
+ * - `coverage`: which days of the week the source holds (`span`); a week the source does not hold has `none`.
  * - `topContributors`: members with the most counted messages. `helpers`: members who gave the first answer to the
  *   most questions. `mostReacted`: counted messages with the most reactions (all emoji summed).
  *
@@ -121,7 +142,9 @@ export function createWeekAccumulator(options: WeekAccumulatorOptions): WeekAccu
   const demos: { index: number; item: RecapItem }[] = [];
   const blockers: { index: number; item: RecapItem }[] = [];
   const topReacted: (RecapItem & { reactions: number })[] = [];
+  const demoKeys = new Set<string>();
   const perDay = [0, 0, 0, 0, 0, 0, 0];
+  let botMessages = 0;
   const joined = new Set<string>();
   const departed = new Set<string>();
   let messages = 0;
@@ -190,8 +213,8 @@ export function createWeekAccumulator(options: WeekAccumulatorOptions): WeekAccu
 
   return {
     range,
-    add(m) {
-      const ms = Date.parse(m.date);
+    add(m, parsed) {
+      const ms = parsed ?? Date.parse(m.date);
       if (!(ms >= startMs)) return; // before the week, or an unparsable date
       chatId ??= m.chatId;
       if (ms >= endMs) {
@@ -206,7 +229,10 @@ export function createWeekAccumulator(options: WeekAccumulatorOptions): WeekAccu
         return;
       }
       const from = m.sender ? internSender(m.sender) : -1;
-      if (from >= 0 && senderBot[from]) return;
+      if (from >= 0 && senderBot[from]) {
+        botMessages++;
+        return;
+      }
 
       messages++;
       // A day is 23-25 h around DST: guess by 24 h, then correct against the true local midnights.
@@ -244,7 +270,12 @@ export function createWeekAccumulator(options: WeekAccumulatorOptions): WeekAccu
       }
 
       if (question) questionItems.set(index, item(m));
-      if (found.demo) demos.push({ index, item: item(m) });
+      if (found.demo) {
+        const it = item(m);
+        const keys = [`id:${m.id}`, `text:${m.sender?.id ?? ''}:${it.text.toLowerCase()}`, ...(it.link ? [`link:${linkKey(it.link)}`] : [])];
+        if (!keys.some((k) => demoKeys.has(k))) demos.push({ index, item: it });
+        for (const k of keys) demoKeys.add(k);
+      }
       if (found.blocker) blockers.push({ index, item: item(m) });
 
       let reactions = 0;
@@ -308,8 +339,64 @@ export function createWeekAccumulator(options: WeekAccumulatorOptions): WeekAccu
         helpers: ranked(senderAnswers).map(({ i, n }) => ({ peer: senders[i]!, answered: n })),
         mostReacted: topReacted.map((r) => ({ ...r, replied: (flags[indexOf(r.messageId)]! & F_REPLIED) !== 0 })),
         perDay,
+        coverage: weekCoverage(range, options.span ?? { first: null, last: null }),
+        botMessages,
       };
     },
+  };
+}
+
+export interface WeeksAccumulatorOptions extends Omit<WeekAccumulatorOptions, 'week'> {
+  /** The ISO weeks to compute, e.g. the eight of a trend; any order, no duplicates needed. */
+  weeks: readonly string[];
+  /**
+   * How long after its end a week still hears replies that answer its questions, in ms: the same bound whether the
+   * week is computed alone or beside later weeks, so a week's numbers do not depend on which run computed it.
+   * Default `ANSWERS_AFTER_MS`.
+   */
+  answersAfterMs?: number;
+}
+
+/** History read after a week for late answers to its questions (never past the run's time): two days. */
+export const ANSWERS_AFTER_MS = 2 * 24 * 3600_000;
+
+/**
+ * Consumes a history once, oldest first, and yields the metrics of several weeks: each message is dated once and
+ * handed to the accumulator of its week, and a reply also to the earlier weeks whose answer window it falls in. Cost
+ * per message is one date parse and one week lookup more than a single week's, whatever the number of weeks.
+ */
+export interface WeeksAccumulator {
+  readonly ranges: readonly WeekRange[];
+  add(message: ChatMessage): void;
+  /** The weeks' metrics, oldest first. */
+  finish(): WeeklyMetrics[];
+}
+
+export function createWeeksAccumulator(options: WeeksAccumulatorOptions): WeeksAccumulator {
+  const { weeks, answersAfterMs = ANSWERS_AFTER_MS, ...shared } = options;
+  const detectors = shared.detectors && 'detect' in shared.detectors ? shared.detectors : compileDetectors(shared.detectors ?? {});
+  const accs = [...new Set(weeks.map((w) => weekRange(w, shared.zone).week))]
+    .sort()
+    .map((week) => createWeekAccumulator({ ...shared, week, detectors }));
+  const starts = accs.map((a) => a.range.start.getTime());
+  const ends = accs.map((a) => a.range.end.getTime());
+  const first = starts[0] ?? Infinity;
+  const lastAnswer = (ends[ends.length - 1] ?? -Infinity) + answersAfterMs;
+  let k = 0;
+  return {
+    ranges: accs.map((a) => a.range),
+    add(m) {
+      const ms = Date.parse(m.date);
+      if (!(ms >= first) || ms >= lastAnswer) return;
+      // Histories come oldest first: the week of the last message is the best first guess.
+      while (k > 0 && ms < starts[k]!) k--;
+      while (k < accs.length - 1 && ms >= starts[k + 1]!) k++;
+      if (ms < ends[k]!) accs[k]!.add(m, ms);
+      if (m.replyToId === undefined || m.service || !m.sender) return;
+      // A late answer to an earlier week's question.
+      for (let j = ms < ends[k]! ? k - 1 : k; j >= 0 && ms < ends[j]! + answersAfterMs; j--) accs[j]!.add(m, ms);
+    },
+    finish: () => accs.map((a) => a.finish()),
   };
 }
 

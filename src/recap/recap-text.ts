@@ -1,4 +1,5 @@
 import type { ChatInfo, Peer, RecapItem, Summary, SummaryPoint, WeeklyMetrics } from '../domain';
+import { describeCoverage, hasData } from './coverage';
 import { compareWeeks, formatDuration, formatPercent, type MetricChange } from './history';
 import { formatWeekSpan } from './week';
 
@@ -19,6 +20,8 @@ function who(peer: Peer | undefined): string {
 }
 
 function vsLastWeek(change: MetricChange | undefined): string {
+  if (change?.notCompared === 'previous week had no data') return ' (last week had no data)';
+  if (change?.notCompared === 'previous week was partial') return ' (last week was a partial week, not compared)';
   if (!change || change.delta === null) return '';
   const pct = formatPercent(change);
   return pct ? ` (${pct} vs last week)` : '';
@@ -37,11 +40,21 @@ function itemPoints(items: readonly RecapItem[], describe: (item: RecapItem) => 
  * The no-model recap of a week: highlights (with week-over-week changes), demos, blockers, open questions and
  * shout-outs, every point carrying the ids of its messages. `earlier` is the trend before this week, oldest first,
  * ending with the previous week (see `loadTrend`). Sections with nothing to say are left out.
+ *
+ * A week the source does not hold says so and nothing else (its zeros are not a quiet week); a partial week says
+ * which days it holds first, and is not compared with whole weeks.
  */
 export function buildRecapDigest(metrics: WeeklyMetrics, chat: Pick<ChatInfo, 'title'>, earlier: readonly (WeeklyMetrics | null)[] = []): Summary {
   const changes = new Map(compareWeeks(metrics, earlier).map((c) => [c.key, c]));
   const m = metrics;
   const highlights: SummaryPoint[] = [];
+  const title = `Weekly recap · ${chat.title} · ${m.week} (${formatWeekSpan(m.week, m.zone)})`;
+  const coverage = describeCoverage(m);
+  if (!hasData(m)) {
+    const text = `${coverage![0]!.toUpperCase()}${coverage!.slice(1)}: nothing is known about this week, so there are no numbers and no comparison. Recap a week the source holds, or a newer export.`;
+    return { title, sections: [{ heading: 'Highlights', points: [{ text, messageIds: [] }] }], stats: { messages: 0, participants: 0, firstDate: m.start, lastDate: m.end }, model: 'digest' };
+  }
+  if (coverage) highlights.push({ text: `${coverage[0]!.toUpperCase()}${coverage.slice(1)}: the numbers cover those days only and are not compared with whole weeks.`, messageIds: [] });
 
   const share = m.activeShare !== null ? ` (${Math.round(m.activeShare * 100)}% of ${m.memberCount})` : '';
   highlights.push({
@@ -85,7 +98,7 @@ export function buildRecapDigest(metrics: WeeklyMetrics, chat: Pick<ChatInfo, 't
   if (shoutOuts.length) sections.push({ heading: 'Shout-outs', points: shoutOuts });
 
   return {
-    title: `Weekly recap · ${chat.title} · ${m.week} (${formatWeekSpan(m.week, m.zone)})`,
+    title,
     sections,
     stats: { messages: m.messages, participants: m.activeMembers, firstDate: m.start, lastDate: m.end },
     model: 'digest',
