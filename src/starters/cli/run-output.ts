@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { WorkflowHandle } from '@temporalio/client';
+import { markdownToTerminal } from '../../deliver';
 import type { JobResult } from '../../domain';
 import { waitForResult } from '../jobs';
 import type { summarizeChat } from '../../workflows';
@@ -15,16 +16,20 @@ export async function watchRun(handle: WorkflowHandle<typeof summarizeChat>): Pr
   }
 }
 
+/** Prints a run's Markdown file as plain terminal text (the file itself keeps its Markdown). */
+export function printMarkdownFile(files: readonly string[]): void {
+  const markdown = files.find((f) => f.endsWith('.md'));
+  if (!markdown) return;
+  try {
+    process.stdout.write(`\n${markdownToTerminal(readFileSync(markdown, 'utf8'))}\n`);
+  } catch {
+    // The worker may run on another machine: the paths printed after it still say where the files are.
+  }
+}
+
 /** Prints a finished run: the summary itself, then where its files are. */
 export function printResult(result: JobResult): void {
-  const markdown = result.files.find((f) => f.endsWith('.md'));
-  if (markdown) {
-    try {
-      process.stdout.write(`\n${readFileSync(markdown, 'utf8')}\n`);
-    } catch {
-      // The worker may run on another machine: the paths below still say where the files are.
-    }
-  }
+  printMarkdownFile(result.files);
   for (const note of result.notes) process.stdout.write(`note: ${note}\n`);
   if (result.usage) {
     const u = result.usage;
