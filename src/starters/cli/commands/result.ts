@@ -27,7 +27,7 @@ export const registerResult: RegisterCommand = (program) => {
           process.stdout.write(`${run}: ${status}\nWeb UI: ${runUrl(config, run)}\n`);
           if (status === 'RUNNING') {
             const p = await readProgress(handle);
-            if (p) process.stdout.write(`phase ${p.phase}, ${p.messages} messages so far\n`);
+            if (p) process.stdout.write(`phase ${p.phase}, ${p.messages} history entries read so far\n`);
             return;
           }
           // A failed run throws its failure here, which the CLI prints as the reason.
