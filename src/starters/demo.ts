@@ -2,14 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadConfig, loadDotenv, type Config } from '../config';
 import { isListening, startTemporal, type TemporalDevServer } from '../devstack';
 import { describeError } from '../domain';
 import { llmSettingsFromConfig } from '../llm';
 import { LocalArtifactStore } from '../store';
-import { runUrl } from '../temporal';
+import { connectClient, connectWorker, runUrl } from '../temporal';
 import { createGeneralWorker, openJobSource } from '../workers';
 import { startSummarize } from './jobs';
 import { printResult, watchRun } from './cli/run-output';
@@ -80,6 +80,19 @@ function serverLost(own: TemporalDevServer | null, address: string, isStopping: 
   });
 }
 
+/** How long a failed run waits to learn whether its server is gone, which would be the real reason. */
+const CAUSE_GRACE_MS = PROBE_EVERY_MS * (PROBES_MISSED + 1);
+
+/**
+ * A run that failed because its server went away fails with the connection error a moment before the server is
+ * seen gone: report the server, not the symptom.
+ */
+async function explainFailure(err: unknown, lost: Promise<never>): Promise<never> {
+  const grace = new Promise<void>((r) => setTimeout(r, CAUSE_GRACE_MS).unref());
+  await Promise.race([lost, grace]);
+  throw err;
+}
+
 function splitAddress(address: string): [string, number] {
   const at = address.lastIndexOf(':');
   const port = Number(address.slice(at + 1));
@@ -89,9 +102,10 @@ function splitAddress(address: string): [string, number] {
 
 /** One `summarizeChat` run over the sample, on a worker of the demo's own task queue. */
 async function runSample(config: Config): Promise<void> {
-  const workerConnection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-  const client = new Client({ connection: await Connection.connect({ address: config.TEMPORAL_ADDRESS }), namespace: config.TEMPORAL_NAMESPACE });
+  const workerConnection = await connectWorker(config);
+  let client: Client | undefined;
   try {
+    client = await connectClient(config);
     const worker = await createGeneralWorker({
       connection: workerConnection,
       namespace: config.TEMPORAL_NAMESPACE,
@@ -99,7 +113,7 @@ async function runSample(config: Config): Promise<void> {
       deps: { store: new LocalArtifactStore(config.DATA_DIR), openSource: openJobSource, llm: llmSettingsFromConfig(config) },
     });
     await worker.runUntil(async () => {
-      const handle = await startSummarize(client, config, { source: { kind: 'export', path: SAMPLE }, delivery: { kind: 'files', dir: resolve(config.OUTPUT_DIR) } }, 'sample-cohort');
+      const handle = await startSummarize(client!, config, { source: { kind: 'export', path: SAMPLE }, delivery: { kind: 'files', dir: resolve(config.OUTPUT_DIR) } }, 'sample-cohort');
       const url = runUrl(config, handle.workflowId, handle.firstExecutionRunId);
       log(`run ${handle.workflowId} started; watch it at ${url}`);
       const result = await watchRun(handle);
@@ -107,7 +121,7 @@ async function runSample(config: Config): Promise<void> {
       process.stdout.write(`\nResult: ${result.files.find((f) => f.endsWith('.md'))}\nRun in the Temporal Web UI: ${url}\n`);
     });
   } finally {
-    await client.connection.close();
+    await client?.connection.close();
     await workerConnection.close();
   }
 }
@@ -168,7 +182,7 @@ async function main(): Promise<number> {
     const lost = serverLost(own, address, () => stopping);
     lost.catch(() => undefined);
 
-    await Promise.race([runSample(config), lost, interrupted]);
+    await Promise.race([runSample(config).catch((err: unknown) => explainFailure(err, lost)), lost, interrupted]);
 
     if (opts.keep && own) {
       log('--keep: the dev server and its Web UI stay up; press Ctrl-C to stop them');
