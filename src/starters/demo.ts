@@ -84,13 +84,15 @@ function serverLost(own: TemporalDevServer | null, address: string, isStopping: 
 const CAUSE_GRACE_MS = PROBE_EVERY_MS * (PROBES_MISSED + 1);
 
 /**
- * A run that failed because its server went away fails with the connection error a moment before the server is
- * seen gone: report the server, not the symptom.
+ * A run that failed because its server went away fails with a connection error, often a moment before the
+ * server is seen gone: report the server, not the symptom. A server still answering means the failure is the run's.
  */
-async function explainFailure(err: unknown, lost: Promise<never>): Promise<never> {
-  const grace = new Promise<void>((r) => setTimeout(r, CAUSE_GRACE_MS).unref());
-  await Promise.race([lost, grace]);
-  throw err;
+async function explainFailure(err: unknown, lost: Promise<never>, address: string): Promise<never> {
+  const [host, port] = splitAddress(address);
+  if (await isListening(port, host)) throw err;
+  // How it ended (when the demo started it) arrives with the process's exit; wait a little for the better line.
+  await Promise.race([lost, new Promise<void>((r) => setTimeout(r, CAUSE_GRACE_MS).unref())]);
+  throw new DemoStop(`Temporal at ${address} stopped answering; the demo gives up`, 1);
 }
 
 function splitAddress(address: string): [string, number] {
@@ -182,7 +184,7 @@ async function main(): Promise<number> {
     const lost = serverLost(own, address, () => stopping);
     lost.catch(() => undefined);
 
-    await Promise.race([runSample(config).catch((err: unknown) => explainFailure(err, lost)), lost, interrupted]);
+    await Promise.race([runSample(config).catch((err: unknown) => explainFailure(err, lost, config.TEMPORAL_ADDRESS)), lost, interrupted]);
 
     if (opts.keep && own) {
       log('--keep: the dev server and its Web UI stay up; press Ctrl-C to stop them');
