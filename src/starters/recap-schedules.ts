@@ -12,6 +12,7 @@ import { BadInputError, RecapInput, type Delivery, type RecapResult } from '../d
 import { slug } from '../deliver';
 import { lastCompletedWeek, parseWeekId, shiftWeek } from '../recap';
 import type { weeklyRecap } from '../workflows';
+import { checkJobSource } from './check-source';
 import { describeIssues } from './input-issues';
 
 export const RECAP_WORKFLOW = 'weeklyRecap';
@@ -303,6 +304,8 @@ export async function backfillRecaps(client: Client, name: string, weeks: number
   const schedule = await describeRecapSchedule(client, name);
   const last = lastCompletedWeek(opts.now ?? new Date(), schedule.input.cohort.zone);
   const delivery = backfillDelivery(name, schedule.input.delivery, opts);
+  // Its export may have changed since the schedule was made: refuse a broken one before the first week starts.
+  await checkJobSource(schedule.input.cohort.source);
   const results: RecapResult[] = [];
   for (let i = weeks - 1; i >= 0; i--) {
     const handle = await startRecap(client, schedule.taskQueue, { cohort: schedule.input.cohort, week: shiftWeek(last, i), delivery });

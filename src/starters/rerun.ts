@@ -1,9 +1,9 @@
 import type { Client, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import type { z } from 'zod';
 import type { Config } from '../config';
-import { BadInputError, JobInput, RecapInput, type JobSource } from '../domain';
-import { checkExport } from '../export';
+import { BadInputError, JobInput, RecapInput } from '../domain';
 import { lastCompletedWeek } from '../recap';
+import { checkJobSource } from './check-source';
 import { exportWorkflowId, ExportMembersInputSchema, ExportMessagesInputSchema, rerunPath, startExport, type ExportKind } from './export-jobs';
 import { describeIssues } from './input-issues';
 import { findRun, SUMMARIZE_WORKFLOW, startSummarize } from './jobs';
@@ -30,11 +30,6 @@ function inputOf<S extends z.ZodType>(schema: S, workflowId: string, type: strin
   throw new BadInputError(`cannot rerun ${workflowId}: its input does not fit what ${type} takes now (${problems})`, `start it anew with ${COMMAND_OF[type]}`);
 }
 
-/** An export source is read again: the file must still be there and whole, checked before the new run starts. */
-async function recheck(source: JobSource): Promise<void> {
-  if (source.kind === 'export') await checkExport(source.path, source.chat !== undefined ? { chat: source.chat } : {});
-}
-
 /**
  * Starts a run again with the input it was started with, each workflow type with its own input schema. A new run
  * never writes over the first one's output: a summary gets files named after the new run id, an export a file
@@ -46,13 +41,13 @@ export async function rerunRun(client: Client, config: Pick<Config, 'TEMPORAL_TA
   switch (run.type) {
     case SUMMARIZE_WORKFLOW: {
       const input = inputOf(JobInput, workflowId, run.type, run.input);
-      await recheck(input.source);
+      await checkJobSource(input.source);
       const label = workflowId.replace(/^summarize-/, '').replace(/-[0-9a-f]{8}$/, '');
       return { kind: 'summarize', handle: await startSummarize(client, { TEMPORAL_TASK_QUEUE: run.taskQueue }, input, label) };
     }
     case RECAP_WORKFLOW: {
       const input = inputOf(RecapInput, workflowId, run.type, run.input);
-      await recheck(input.cohort.source);
+      await checkJobSource(input.cohort.source);
       // A scheduled run carries no week: it recapped the week completed when it was due.
       const week = input.week ?? lastCompletedWeek(run.scheduledAt, input.cohort.zone);
       if (run.status === 'RUNNING' && recapWorkflowId(input.cohort.name, week) === workflowId) {

@@ -259,6 +259,35 @@ describe('tgpulse CLI against a running worker', () => {
     for (const id of [recapId, exportId]) expect(runs.stdout).toContain(id);
   });
 
+  test('a schedule whose export broke after it was made: run, trigger and backfill refuse it and start nothing', async () => {
+    const name = uniqueName('broken');
+    const file = join(dir, `${name}.json`);
+    copyFileSync(SAMPLE, file);
+    const made = await runCli(['recap', 'schedule', name, '--export', file, '--tz', 'Europe/Berlin', '--paused'], env, dir);
+    expect(made.code).toBe(0);
+    try {
+      writeFileSync(file, readFileSync(SAMPLE).subarray(0, 1000));
+      for (const args of [['recap', 'run', name, '--week', '2026-W46'], ['recap', 'trigger', name], ['recap', 'backfill', name, '--weeks', '1']]) {
+        const r = await runCli(args, env, dir);
+        expect({ args, code: r.code, stdout: r.stdout }).toEqual({ args, code: 2, stdout: '' });
+        expect(r.stderr).toMatch(/^error: \S+ is truncated at byte 1000/);
+      }
+      const { info } = await tw.client.schedule.getHandle(`recap-${name}`).describe();
+      expect(info.recentActions).toHaveLength(0);
+
+      // Posting a backfill: one flag, --post-to; the old --post still works and says so.
+      const files = await runCli(['recap', 'backfill', name, '--weeks', '1', '--post-to'], env, dir);
+      expect(files.code).toBe(2);
+      expect(files.stderr).toBe(`error: the schedule of ${name} writes files, it posts nowhere. name the group: --post-to <chat> --account <name>\n`);
+      const old = await runCli(['recap', 'backfill', name, '--weeks', '1', '--post'], env, dir);
+      expect(old.stderr.split('\n')[0]).toBe('warning: --post is deprecated; use --post-to (with no chat: where the schedule posts)');
+      const noAccount = await runCli(['recap', 'backfill', name, '--weeks', '1', '--post-to', '@buildcohort'], env, dir);
+      expect(noAccount.stderr).toBe('error: --post-to needs --account. name the account that posts into the group\n');
+    } finally {
+      await runCli(['recap', 'delete', name], env, dir);
+    }
+  });
+
   test('a schedule\'s next run is shown in its own zone', async () => {
     const name = uniqueName('berlin');
     const r = await runCli(['recap', 'schedule', name, '--export', SAMPLE, '--tz', 'Europe/Berlin'], env, dir);

@@ -23,6 +23,7 @@ import {
   triggerRecapSchedule,
   validateCron,
 } from '../../recap-schedules';
+import { checkJobSource } from '../../check-source';
 import { cliConfig, withClient } from '../context';
 import { accountName, checkedExport, outDir, outOption } from '../options';
 import { formatInZone, printRecapResult, printRecapSummary } from '../recap-output';
@@ -204,6 +205,8 @@ export const registerRecap: RegisterCommand = (program) => {
       .argument('<cohort>')
       .action((name: string) =>
         onClient(async (client, config) => {
+          // The schedule's export may have changed since it was made: a broken one is refused before the run.
+          await checkJobSource((await describeRecapSchedule(client, name)).input.cohort.source);
           const id = await triggerRecapSchedule(client, name);
           if (!id) {
             process.stdout.write(`triggered ${name}; a run is still going, so this one was skipped (overlap policy)\n`);
@@ -258,6 +261,7 @@ export const registerRecap: RegisterCommand = (program) => {
             throw err;
           });
           if (schedule) {
+            await checkJobSource(schedule.input.cohort.source);
             const delivery = opts.postTo || opts.out ? deliveryOf(config, opts) : schedule.input.delivery;
             input = parseRecapInput({ ...schedule.input, delivery, ...(week ? { week } : {}) });
             taskQueue = schedule.taskQueue;
