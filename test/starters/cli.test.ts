@@ -172,6 +172,18 @@ describe('tgpulse CLI against a running worker', () => {
     for (const run of [id, second]) expect(files.filter((f) => f.endsWith(`${run}.md`) || f.endsWith(`${run}.json`))).toHaveLength(2);
   });
 
+  test('rerun of a summary whose export broke since: refused before a run starts', async () => {
+    const file = join(dir, 'will-break.json');
+    copyFileSync(SAMPLE, file);
+    const first = await runCli(['summarize', '--export', file, '--no-wait'], env, dir);
+    const id = /started (summarize-\S+)/.exec(first.stdout)![1]!;
+    await tw.client.workflow.getHandle(id).result();
+    writeFileSync(file, Buffer.alloc(0));
+    const r = await runCli(['rerun', id], env, dir);
+    expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 2, stdout: '' });
+    expect(r.stderr).toMatch(/^error: \S+will-break\.json is truncated at byte 0: expected a Telegram Desktop export \(the file is empty\)/);
+  });
+
   test('terminal output has no Markdown escapes; the files keep them', async () => {
     const folder = join(dir, 'escapes');
     mkdirSync(folder);
