@@ -25,15 +25,15 @@ const FLAG_OF: Record<string, string> = {
 };
 
 /**
- * One line for every problem in a run's input. A message that already names its field ("the prompt is empty: …")
- * stands alone; any other is prefixed with the flag it came from (`--since: Invalid ISO date`), not a JSON path.
+ * One line for every problem in a run's input. A message that opens by naming its field ("the prompt is empty: …")
+ * stands alone; any other is prefixed with the flag it came from (`--post-to: no chat given`), not a JSON path.
  */
 export function describeIssues(issues: readonly InputIssue[]): string {
   return issues
     .map((issue) => {
       const path = issue.path.map(String).join('.');
       const field = String(issue.path.at(-1) ?? '');
-      if (field && issue.message.toLowerCase().includes(field.toLowerCase())) return issue.message;
+      if (field && issue.message.toLowerCase().startsWith(`the ${field.toLowerCase()} `)) return issue.message;
       return `${FLAG_OF[path] ?? (path || 'input')}: ${issue.message}`;
     })
     .join('; ');

@@ -6,7 +6,9 @@ import { BadInputError, JobInput, type JobProgress, type JobResult } from '../do
 import { slug } from '../deliver';
 import type { ExtractHeartbeat } from '../activities';
 import type { summarizeChat } from '../workflows';
+import { EXPORT_MEMBERS_WORKFLOW, EXPORT_MESSAGES_WORKFLOW } from './export-jobs';
 import { describeIssues } from './input-issues';
+import { RECAP_WORKFLOW } from './recap-schedules';
 
 export const SUMMARIZE_WORKFLOW = 'summarizeChat';
 
@@ -79,7 +81,7 @@ export async function waitForResult(handle: WorkflowHandle<typeof summarizeChat>
 }
 
 /** Every workflow type the CLI starts: what `tgpulse runs` lists and `tgpulse rerun` can start again. */
-export const CLI_WORKFLOWS = [SUMMARIZE_WORKFLOW, 'weeklyRecap', 'exportMembers', 'exportMessages'] as const;
+export const CLI_WORKFLOWS = [SUMMARIZE_WORKFLOW, RECAP_WORKFLOW, EXPORT_MEMBERS_WORKFLOW, EXPORT_MESSAGES_WORKFLOW] as const;
 
 /** The most recent runs the CLI (or a recap schedule) started, newest first. */
 export async function listRuns(client: Client, limit: number): Promise<RunSummary[]> {

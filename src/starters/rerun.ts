@@ -4,7 +4,7 @@ import type { Config } from '../config';
 import { BadInputError, JobInput, RecapInput } from '../domain';
 import { lastCompletedWeek } from '../recap';
 import { checkJobSource } from './check-source';
-import { exportWorkflowId, ExportMembersInputSchema, ExportMessagesInputSchema, rerunPath, startExport, type ExportKind } from './export-jobs';
+import { EXPORT_MEMBERS_WORKFLOW, EXPORT_MESSAGES_WORKFLOW, exportWorkflowId, ExportMembersInputSchema, ExportMessagesInputSchema, rerunPath, startExport, type ExportKind } from './export-jobs';
 import { describeIssues } from './input-issues';
 import { findRun, SUMMARIZE_WORKFLOW, startSummarize } from './jobs';
 import { RECAP_WORKFLOW, recapWorkflowId, startRecap } from './recap-schedules';
@@ -18,8 +18,8 @@ export type Rerun =
 const COMMAND_OF: Record<string, string> = {
   [SUMMARIZE_WORKFLOW]: 'tgpulse summarize',
   [RECAP_WORKFLOW]: 'tgpulse recap run',
-  exportMembers: 'tgpulse export members',
-  exportMessages: 'tgpulse export messages',
+  [EXPORT_MEMBERS_WORKFLOW]: 'tgpulse export members',
+  [EXPORT_MESSAGES_WORKFLOW]: 'tgpulse export messages',
 };
 
 /** The run's stored input checked against what its workflow takes today; a mismatch is one line, not a ZodError. */
@@ -55,9 +55,9 @@ export async function rerunRun(client: Client, config: Pick<Config, 'TEMPORAL_TA
       }
       return { kind: 'recap', week, handle: await startRecap(client, run.taskQueue, { ...input, week }) };
     }
-    case 'exportMembers':
-    case 'exportMessages': {
-      const exportKind: ExportKind = run.type === 'exportMembers' ? 'members' : 'messages';
+    case EXPORT_MEMBERS_WORKFLOW:
+    case EXPORT_MESSAGES_WORKFLOW: {
+      const exportKind: ExportKind = run.type === EXPORT_MEMBERS_WORKFLOW ? 'members' : 'messages';
       const input = inputOf(exportKind === 'members' ? ExportMembersInputSchema : ExportMessagesInputSchema, workflowId, run.type, run.input);
       const newId = exportWorkflowId(exportKind, input.chat);
       const path = rerunPath(input.path, newId);
