@@ -105,10 +105,11 @@ describe('tgpulse CLI: bad input gets a clear error and a non-zero exit', () => 
     expect(session.stderr).toMatch(/Account "old_name" is not logged in/);
     const limits = await runCli(['limits', 'alice'], { ...env, REDIS_URL: 'redis://127.0.0.1:1' }, dir);
     expect(limits.stderr.split('\n')[0]).toBe('warning: naming the account without --account is deprecated; use tgpulse limits --account alice');
-    for (const cmd of ['login', 'logout', 'whoami', 'limits']) {
-      const help = await runCli([cmd, '--help'], env, dir);
-      expect({ cmd, account: /--account <name>/.test(help.stdout), session: /--session/.test(help.stdout) }).toEqual({ cmd, account: true, session: false });
-    }
+    const commands = ['login', 'logout', 'whoami', 'limits'];
+    const helps = await Promise.all(commands.map((cmd) => runCli([cmd, '--help'], env, dir)));
+    helps.forEach((help, i) => {
+      expect({ cmd: commands[i], account: /--account <name>/.test(help.stdout), session: /--session/.test(help.stdout) }).toEqual({ cmd: commands[i], account: true, session: false });
+    });
   });
 });
 
@@ -217,17 +218,19 @@ describe('tgpulse CLI against a running worker', () => {
       const content = bytes();
       if (content) writeFileSync(file, content);
       const before = await started();
-      for (const args of [
+      const commands = [
         ['summarize', '--export', file],
         ['recap', 'run', file, '--tz', 'Europe/Berlin', '--week', '2026-W46'],
         ['recap', 'run', `c-${name}`, '--export', file, '--tz', 'Europe/Berlin'],
         ['recap', 'schedule', `c-${name}`, '--export', file, '--tz', 'Europe/Berlin'],
-      ]) {
-        const r = await runCli(args, env, dir);
+      ];
+      const results = await Promise.all(commands.map((args) => runCli(args, env, dir)));
+      results.forEach((r, i) => {
+        const args = commands[i];
         expect({ args, code: r.code, stdout: r.stdout }).toEqual({ args, code: 2, stdout: '' });
         expect(r.stderr).toMatch(error);
         expect(r.stderr.trim().split('\n')).toHaveLength(1);
-      }
+      });
       expect(await started()).toBe(before);
       await expect(tw.client.schedule.getHandle(`recap-c-${name}`).describe()).rejects.toThrow(ScheduleNotFoundError);
     });
