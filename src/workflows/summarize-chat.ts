@@ -43,7 +43,7 @@ export async function summarizeChat(input: JobInput): Promise<JobResult> {
   const toTelegram = input.delivery.kind === 'telegram' ? input.delivery : undefined;
   const poster = toTelegram ? accountActivities(toTelegram.account, DELIVERY_OPTIONS) : undefined;
   const status = (text: string) => (toTelegram && poster ? withFloodWaits(() => poster.postStatus({ chat: toTelegram.chat, statusKey: `status-${jobId}`, text }), onWait) : undefined);
-  await status(`Summarizing ${history.messages} messages of "${chat.title}"…`);
+  await status(`Summarizing "${chat.title}" (${history.messages} history entries: messages and service notices)…`);
   const summarizer = await steps.summarizer();
   let summaryKey: string;
   let usage: TokenUsage | undefined;
@@ -61,7 +61,7 @@ export async function summarizeChat(input: JobInput): Promise<JobResult> {
   let files: string[] = [];
   if (toTelegram && poster) {
     const { messageIds } = await withFloodWaits(() => poster.deliverSummaryToChat({ jobId, chat, summaryKey, delivery: input.delivery }), onWait);
-    await status(`Summary of "${chat.title}" (${history.messages} messages): ${messageIds.length} message(s) below.`);
+    await status(`Summary of "${chat.title}" (${history.messages} history entries): ${messageIds.length} message(s) below.`);
     notes.push(`Posted ${messageIds.length} message(s) to ${toTelegram.chat} as account "${toTelegram.account}".`);
   } else {
     files = (await steps.deliverSummary({ jobId, chat, summaryKey, delivery: input.delivery })).files;
