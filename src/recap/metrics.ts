@@ -1,5 +1,5 @@
-import type { ChatMessage, Peer, RecapItem, WeeklyMetrics } from '../domain';
-import { compileDetectors, isBot, type DetectorConfigInput, type Detectors } from '../detectors';
+import { BadInputError, type ChatMessage, type Peer, type RecapItem, type WeeklyMetrics } from '../domain';
+import { compileDetectors, EngagementTracker, isBot, rankByWeight, type DetectionKind, type DetectorConfigInput, type Detectors, type RankedCandidate } from '../detectors';
 import { weekCoverage, type SourceSpan } from './coverage';
 import { weekRange, type WeekRange } from './week';
 
@@ -23,8 +23,16 @@ export interface WeekAccumulatorOptions {
   botIds?: Iterable<string>;
   /** Length of `topContributors`, `helpers` and `mostReacted`. Default 5. */
   topN?: number;
-  /** Most unanswered questions kept with their text in `questions.open` (all ids are kept). Default 30. */
+  /**
+   * Most unanswered questions kept with their text in `questions.open`, the heaviest by `rankByWeight` (all ids are
+   * kept in `unansweredIds`). Default 30.
+   */
   maxOpenQuestions?: number;
+  /**
+   * The time (ms) open questions and blockers are said to have waited until: the week's end when absent or later.
+   * Never the wall clock, so a week recapped again later reads the same.
+   */
+  now?: number;
   /**
    * What the source holds (see `SourceSpan`), so the week says whether it is covered in full, in part or not at
    * all. Without it the week is taken as fully covered.
@@ -95,19 +103,25 @@ function median(values: number[]): number | null {
  * - `threadsStarted`: counted messages that are not replies and got a direct reply from another member.
  * - `questions`: counted messages that are not replies and that the detectors call questions (the same rule as the
  *   digest's). A question is **answered** when another (non-bot)
- *   member replies to it directly, whenever that reply comes. `unansweredIds` are the others.
+ *   member replies to it directly, whenever that reply comes. `unansweredIds` are the others; `open` lists the
+ *   heaviest of them (at most `maxOpenQuestions`, by `rankByWeight`, with how long each has waited), never just
+ *   the newest, so an old question others reacted to is not pushed out by filler.
  * - `medianFirstReplySeconds`: over the week's questions and non-reply messages that got a direct reply from another
  *   member, the median time from the message to the first such reply; null when none got one.
- * - `demos` / `blockers`: counted messages the detectors call so, each with its id; a blocker is `replied` when
- *   someone else replied to it. A demo whose message id, link, or sender and text an earlier demo of the week
+ * - `demos` / `blockers` / `decisions`: counted messages the detectors call so, each with its id; a blocker is
+ *   `replied` when someone else replied to it directly, and has a `status` (open, answered, or resolved by its
+ *   sender in the thread). Blockers and decisions come heaviest first (`rankByWeight`: replies from others,
+ *   reactions, who posted, what it says, and for an open blocker how long it has waited until the week's end or
+ *   `now`). A post that names the hashtags of two kinds explains the group's conventions and is no decision. A demo whose message id, link, or sender and text an earlier demo of the week
  *   already had is the same demo seen again (a source repeating a message, a repost) and is not counted twice.
  * - `botMessages`: messages of bots (configured `botIds`, or senders flagged or named as bots), left out of all counts.
  * - `coverage`: which days of the week the source holds (`span`); a week the source does not hold has `none`.
  * - `topContributors`: members with the most counted messages. `helpers`: members who gave the first answer to the
  *   most questions. `mostReacted`: counted messages with the most reactions (all emoji summed).
  *
- * Memory grows with the week's message count by a few numbers per message (to find reply targets) plus the text
- * of questions, demos and blockers; the rest of each message is dropped as soon as it is counted.
+ * Memory grows with the week's message count by a few numbers per message (to find reply targets and weigh
+ * engagement) plus the text of still-unanswered questions, demos, blockers and decisions; the rest of each message
+ * is dropped as soon as it is counted.
  */
 export function createWeekAccumulator(options: WeekAccumulatorOptions): WeekAccumulator {
   const range = weekRange(options.week, options.zone);
@@ -117,6 +131,8 @@ export function createWeekAccumulator(options: WeekAccumulatorOptions): WeekAccu
   const maxOpen = options.maxOpenQuestions ?? 30;
   const startMs = range.start.getTime();
   const endMs = range.end.getTime();
+  const waitsUntil = Math.min(options.now ?? endMs, endMs);
+  if (!Number.isFinite(waitsUntil)) throw new BadInputError(`bad time for the week's waits: ${String(options.now)}`, 'pass milliseconds since the epoch, or leave `now` out for the end of the week');
   const dayMs = range.dayStarts.map((d) => d.getTime());
   let chatId = options.chatId;
 
@@ -138,9 +154,13 @@ export function createWeekAccumulator(options: WeekAccumulatorOptions): WeekAccu
   // Replies whose target has not been seen (yet): sources are oldest first, but not always strictly so.
   const pending = new Map<number, { from: number; t: number }[]>();
 
+  // Texts of the week's questions until they are answered (an answered one is never listed), and of every blocker
+  // and decision; the weights come from the tracker's counters, which keep no text.
   const questionItems = new Map<number, RecapItem>();
   const demos: { index: number; item: RecapItem }[] = [];
-  const blockers: { index: number; item: RecapItem }[] = [];
+  const blockers = new Map<number, { index: number; item: RecapItem }>();
+  const decisions = new Map<number, RecapItem>();
+  const tracker = new EngagementTracker();
   const topReacted: (RecapItem & { reactions: number })[] = [];
   const demoKeys = new Set<string>();
   const perDay = [0, 0, 0, 0, 0, 0, 0];
@@ -192,6 +212,7 @@ export function createWeekAccumulator(options: WeekAccumulatorOptions): WeekAccu
     if (f & F_QUESTION && !(f & F_ANSWERED)) {
       flags[target]! |= F_ANSWERED;
       senderAnswers[from]!++;
+      questionItems.delete(target);
     }
   }
 
@@ -220,7 +241,10 @@ export function createWeekAccumulator(options: WeekAccumulatorOptions): WeekAccu
       if (ms >= endMs) {
         // After the week: only a reply that answers one of the week's messages matters.
         if (m.replyToId !== undefined && m.sender && !m.service) {
-          replyTo(m.replyToId, internSender(m.sender), (ms - startMs) / 1000);
+          const from = internSender(m.sender);
+          replyTo(m.replyToId, from, (ms - startMs) / 1000);
+          // Late replies are engagement too, and the asker's "fixed it" marks a blocker solved.
+          tracker.observe(m, [], senderBot[from]!);
         }
         return;
       }
@@ -231,6 +255,7 @@ export function createWeekAccumulator(options: WeekAccumulatorOptions): WeekAccu
       const from = m.sender ? internSender(m.sender) : -1;
       if (from >= 0 && senderBot[from]) {
         botMessages++;
+        tracker.observe(m, [], true);
         return;
       }
 
@@ -269,14 +294,23 @@ export function createWeekAccumulator(options: WeekAccumulatorOptions): WeekAccu
         for (const r of early) creditReply(index, r.from, r.t);
       }
 
+      // The welcome post naming "#demo … #decision" explains conventions; it decides nothing.
+      const decision = found.decision && !found.conventions;
+      const kinds: DetectionKind[] = [];
+      if (question) kinds.push('question');
+      if (found.blocker) kinds.push('blocker');
+      if (decision) kinds.push('decision');
+      tracker.observe(m, kinds, false);
+
       if (question) questionItems.set(index, item(m));
+      if (decision) decisions.set(m.id, item(m));
       if (found.demo) {
         const it = item(m);
         const keys = [`id:${m.id}`, `text:${m.sender?.id ?? ''}:${it.text.toLowerCase()}`, ...(it.link ? [`link:${linkKey(it.link)}`] : [])];
         if (!keys.some((k) => demoKeys.has(k))) demos.push({ index, item: it });
         for (const k of keys) demoKeys.add(k);
       }
-      if (found.blocker) blockers.push({ index, item: item(m) });
+      if (found.blocker) blockers.set(m.id, { index, item: item(m) });
 
       let reactions = 0;
       for (const r of m.reactions) reactions += r.count;
@@ -294,7 +328,6 @@ export function createWeekAccumulator(options: WeekAccumulatorOptions): WeekAccu
       const delays: number[] = [];
       const questionIds: number[] = [];
       const unansweredIds: number[] = [];
-      const open: RecapItem[] = [];
       let answered = 0;
       for (let i = 0; i < ids.length; i++) {
         const f = flags[i]!;
@@ -303,10 +336,7 @@ export function createWeekAccumulator(options: WeekAccumulatorOptions): WeekAccu
         if (f & F_QUESTION) {
           questionIds.push(ids[i]!);
           if (f & F_ANSWERED) answered++;
-          else {
-            unansweredIds.push(ids[i]!);
-            open.push(questionItems.get(i)!);
-          }
+          else unansweredIds.push(ids[i]!);
         }
       }
       const ranked = (counts: number[]) =>
@@ -315,6 +345,26 @@ export function createWeekAccumulator(options: WeekAccumulatorOptions): WeekAccu
           .filter(({ i, n }) => n > 0 && !senderBot[i])
           .sort((a, b) => b.n - a.n || a.i - b.i)
           .slice(0, topN);
+      const waited = (c: RankedCandidate) => (c.status === 'open' ? { waitedSeconds: Math.round(c.waitedMs / 1000) } : {});
+      // Every blocker and decision is kept (they are the week's counts); only their order comes from the weights, so
+      // a repeated text is not folded into one here.
+      const all = (kind: DetectionKind) => rankByWeight(kind, tracker.candidates(kind).map(({ fingerprint: _, ...c }) => c), { now: waitsUntil });
+      const blockerItems = all('blocker').flatMap((c) => {
+        const b = blockers.get(c.id);
+        return b ? [{ ...b.item, replied: (flags[b.index]! & F_REPLIED) !== 0, status: c.status, ...waited(c) }] : [];
+      });
+      // Open questions by weight, not recency: an old question others +1'd outranks yesterday's filler. One raised
+      // as a blocker is listed there, with its status.
+      const openIds = new Set<number>();
+      for (const i of questionItems.keys()) if (!(flags[i]! & F_BLOCKER)) openIds.add(ids[i]!);
+      const open = rankByWeight(
+        'question',
+        tracker.candidates('question').filter((c) => openIds.has(c.id)),
+        { now: waitsUntil, openOnly: true, limit: maxOpen },
+      ).flatMap((c) => {
+        const q = questionItems.get(indexOf(c.id));
+        return q ? [{ ...q, status: c.status, ...waited(c) }] : [];
+      });
       const active = senderMessages.reduce((n, c, i) => (c > 0 && !senderBot[i] ? n + 1 : n), 0);
       const memberCount = options.memberCount ?? null;
       return {
@@ -331,10 +381,14 @@ export function createWeekAccumulator(options: WeekAccumulatorOptions): WeekAccu
         departedMembers: departed.size,
         replies,
         threadsStarted,
-        questions: { asked: questionIds.length, answered, ids: questionIds, unansweredIds, open: open.slice(-maxOpen) },
+        questions: { asked: questionIds.length, answered, ids: questionIds, unansweredIds, open },
         medianFirstReplySeconds: median(delays),
         demos: demos.map((d) => ({ ...d.item, replied: (flags[d.index]! & F_REPLIED) !== 0 })),
-        blockers: blockers.map((b) => ({ ...b.item, replied: (flags[b.index]! & F_REPLIED) !== 0 })),
+        blockers: blockerItems,
+        decisions: all('decision').flatMap((c) => {
+          const d = decisions.get(c.id);
+          return d ? [{ ...d, replied: c.replies > 0 }] : [];
+        }),
         topContributors: ranked(senderMessages).map(({ i, n }) => ({ peer: senders[i]!, messages: n })),
         helpers: ranked(senderAnswers).map(({ i, n }) => ({ peer: senders[i]!, answered: n })),
         mostReacted: topReacted.map((r) => ({ ...r, replied: (flags[indexOf(r.messageId)]! & F_REPLIED) !== 0 })),
