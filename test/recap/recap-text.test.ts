@@ -54,7 +54,7 @@ test('ids the history does not have get no link', () => {
 test('basic groups have no message links, and the recap still reads', () => {
   const text = renderTelegramText(buildRecapDigest(metrics, chat), { id: 5, type: 'private_group' }, { limit: LIMIT }).join('\n');
   expect(text).not.toContain('t.me');
-  expect(text).toContain('BLOCKERS\n• Bob Brown: I\'m stuck on the Stripe webhook (no reply yet)');
+  expect(text).toContain('BLOCKERS\n• Bob Brown: I\'m stuck on the Stripe webhook (still open: no reply for 5 d 11 h)');
 });
 
 test('Telegram text is plain with bare links and fits one message when short', () => {
