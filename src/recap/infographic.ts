@@ -422,9 +422,10 @@ export function renderInfographicSvg(input: InfographicInput): string {
   // A record from before blocker statuses were stored knows only whether someone replied.
   const stuck = m.blockers.filter((b) => (b.status ?? (b.replied ? 'answered' : 'open')) === 'open').length;
   // Decisions have no card of their own (two rows of three): they join the conversation numbers, and the threads
-  // give way when the line would not fit. A week stored before decisions were detected says nothing about them.
+  // give way when the line would not fit. A week stored before decisions were detected says nothing about them; a
+  // week without any says 0, as the other numbers do.
   const talk = [`${compact(m.replies)} replies`, `${compact(m.threadsStarted)} threads`];
-  if (m.decisions?.length) {
+  if (m.decisions) {
     const decided = plural(m.decisions.length, 'decision', 'decisions');
     if (textWidth([...talk, decided].join(' · '), 15) > (W - 2 * M - 2 * GAP) / 3 - 52) talk.pop();
     talk.push(decided);

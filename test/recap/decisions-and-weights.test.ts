@@ -218,7 +218,9 @@ describe('decisions', () => {
     expect(buildRecapDigest(loaded!, chat).sections.map((s) => s.heading)).not.toContain('Decisions');
     expect(section(loaded!, 'Highlights').join(' ')).not.toContain('decision');
     expect(section(loaded!, 'Blockers')).toEqual(["Bob Brown: I'm stuck on the Stripe webhook (no reply yet)"]);
-    expect(renderInfographicSvg({ metrics: loaded!, title: chat.title, trend: [{ week: '2026-W42', metrics: loaded! }] })).toContain('1 without a reply');
+    const oldCard = renderInfographicSvg({ metrics: loaded!, title: chat.title, trend: [{ week: '2026-W42', metrics: loaded! }] });
+    expect(oldCard).toContain('1 without a reply');
+    expect(oldCard).not.toContain('decision');
 
     await saveWeeklyMetrics(store, current);
     const table = formatHistoryTable(await loadTrend(store, CHAT_ID, '2026-W43', 2)).split('\n');
