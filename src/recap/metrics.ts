@@ -1,5 +1,16 @@
 import { BadInputError, type ChatMessage, type Peer, type RecapItem, type WeeklyMetrics } from '../domain';
-import { compileDetectors, EngagementTracker, isBot, rankByWeight, type DetectionKind, type DetectorConfigInput, type Detectors, type RankedCandidate } from '../detectors';
+import {
+  compileDetectors,
+  EngagementTracker,
+  isBot,
+  rankByWeight,
+  textFingerprint,
+  type DetectionKind,
+  type DetectorConfigInput,
+  type Detectors,
+  type RankedCandidate,
+  type WeighedCandidate,
+} from '../detectors';
 import { weekCoverage, type SourceSpan } from './coverage';
 import { weekRange, type WeekRange } from './week';
 
@@ -156,11 +167,14 @@ export function createWeekAccumulator(options: WeekAccumulatorOptions): WeekAccu
 
   // Texts of the week's questions until they are answered (an answered one is never listed), and of every blocker
   // and decision; the weights come from the tracker's counters, which keep no text.
-  const questionItems = new Map<number, RecapItem>();
+  const questionItems = new Map<number, { item: RecapItem; reactions: number; chars: number; fingerprint: number }>();
   const demos: { index: number; item: RecapItem }[] = [];
   const blockers = new Map<number, { index: number; item: RecapItem }>();
   const decisions = new Map<number, RecapItem>();
+  // Blockers and decisions are weighed by the tracker (replies anywhere in their threads, the sender's "fixed it").
+  // It sees only them and the replies in their threads (`inThreads`), so its maps stay small in a busy week.
   const tracker = new EngagementTracker();
+  const inThreads = new Set<number>();
   const topReacted: (RecapItem & { reactions: number })[] = [];
   const demoKeys = new Set<string>();
   const perDay = [0, 0, 0, 0, 0, 0, 0];
@@ -224,6 +238,13 @@ export function createWeekAccumulator(options: WeekAccumulatorOptions): WeekAccu
     else pending.set(targetId, [{ from, t }]);
   }
 
+  /** Feeds the tracker a reply inside the thread of a blocker or decision (the only threads it weighs). */
+  function observeReply(m: ChatMessage, bot: boolean): void {
+    if (m.replyToId === undefined || !inThreads.has(m.replyToId)) return;
+    inThreads.add(m.id);
+    tracker.observe(m, [], bot);
+  }
+
   function countService(m: ChatMessage): void {
     const action = m.service!.action;
     const target = JOIN_ACTIONS.has(action) ? joined : LEAVE_ACTIONS.has(action) ? departed : null;
@@ -244,7 +265,7 @@ export function createWeekAccumulator(options: WeekAccumulatorOptions): WeekAccu
           const from = internSender(m.sender);
           replyTo(m.replyToId, from, (ms - startMs) / 1000);
           // Late replies are engagement too, and the asker's "fixed it" marks a blocker solved.
-          tracker.observe(m, [], senderBot[from]!);
+          observeReply(m, senderBot[from]!);
         }
         return;
       }
@@ -255,7 +276,8 @@ export function createWeekAccumulator(options: WeekAccumulatorOptions): WeekAccu
       const from = m.sender ? internSender(m.sender) : -1;
       if (from >= 0 && senderBot[from]) {
         botMessages++;
-        tracker.observe(m, [], true);
+        // A bot's reply still links its thread (it never counts as engagement).
+        observeReply(m, true);
         return;
       }
 
@@ -296,13 +318,18 @@ export function createWeekAccumulator(options: WeekAccumulatorOptions): WeekAccu
 
       // The welcome post naming "#demo … #decision" explains conventions; it decides nothing.
       const decision = found.decision && !found.conventions;
-      const kinds: DetectionKind[] = [];
-      if (question) kinds.push('question');
-      if (found.blocker) kinds.push('blocker');
-      if (decision) kinds.push('decision');
-      tracker.observe(m, kinds, false);
+      if (found.blocker || decision) {
+        tracker.observe(m, found.blocker && decision ? ['blocker', 'decision'] : [found.blocker ? 'blocker' : 'decision'], false);
+        inThreads.add(m.id);
+      } else {
+        observeReply(m, false);
+      }
 
-      if (question) questionItems.set(index, item(m));
+      if (question) {
+        let reactions = 0;
+        for (const r of m.reactions) reactions += r.count;
+        questionItems.set(index, { item: item(m), reactions, chars: m.text.length, fingerprint: textFingerprint(m.text) });
+      }
       if (decision) decisions.set(m.id, item(m));
       if (found.demo) {
         const it = item(m);
@@ -348,23 +375,30 @@ export function createWeekAccumulator(options: WeekAccumulatorOptions): WeekAccu
       const waited = (c: RankedCandidate) => (c.status === 'open' ? { waitedSeconds: Math.round(c.waitedMs / 1000) } : {});
       // Every blocker and decision is kept (they are the week's counts); only their order comes from the weights, so
       // a repeated text is not folded into one here.
-      const all = (kind: DetectionKind) => rankByWeight(kind, tracker.candidates(kind).map(({ fingerprint: _, ...c }) => c), { now: waitsUntil });
+      // How active a sender is comes from every counted message of the week, not only those the tracker saw.
+      const all = (kind: DetectionKind) =>
+        rankByWeight(
+          kind,
+          tracker.candidates(kind).map(({ fingerprint: _, ...c }) => ({ ...c, senderMessages: senderMessages[senderIndex.get(c.senderId) ?? -1] ?? 0 })),
+          { now: waitsUntil },
+        );
       const blockerItems = all('blocker').flatMap((c) => {
         const b = blockers.get(c.id);
         return b ? [{ ...b.item, replied: (flags[b.index]! & F_REPLIED) !== 0, status: c.status, ...waited(c) }] : [];
       });
       // Open questions by weight, not recency: an old question others +1'd outranks yesterday's filler. One raised
       // as a blocker is listed there, with its status.
-      const openIds = new Set<number>();
-      for (const i of questionItems.keys()) if (!(flags[i]! & F_BLOCKER)) openIds.add(ids[i]!);
-      const open = rankByWeight(
-        'question',
-        tracker.candidates('question').filter((c) => openIds.has(c.id)),
-        { now: waitsUntil, openOnly: true, limit: maxOpen },
-      ).flatMap((c) => {
-        const q = questionItems.get(indexOf(c.id));
-        return q ? [{ ...q, status: c.status, ...waited(c) }] : [];
-      });
+      // Unanswered means no direct reply from anyone else (the same rule as `answered`), so the counters are the
+      // question's own: its reactions (the +1s), its words, who asked, and the wait.
+      const unanswered: WeighedCandidate[] = [];
+      const byCandidate = new Map<number, RecapItem>();
+      for (const [i, q] of questionItems) {
+        if (flags[i]! & F_BLOCKER) continue;
+        const from = senderOf[i]!;
+        unanswered.push({ id: i, at: startMs + sec[i]! * 1000, senderId: q.item.sender?.id ?? 'unknown', replies: 0, repliers: 0, reactions: q.reactions, chars: q.chars, senderMessages: from >= 0 ? senderMessages[from]! : 0, fingerprint: q.fingerprint });
+        byCandidate.set(i, q.item);
+      }
+      const open = rankByWeight('question', unanswered, { now: waitsUntil, openOnly: true, limit: maxOpen }).map((c) => ({ ...byCandidate.get(c.id)!, status: c.status, ...waited(c) }));
       const active = senderMessages.reduce((n, c, i) => (c > 0 && !senderBot[i] ? n + 1 : n), 0);
       const memberCount = options.memberCount ?? null;
       return {
