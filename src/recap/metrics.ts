@@ -123,8 +123,8 @@ function median(values: number[]): number | null {
  *   `replied` when someone else replied to it directly, and has a `status` (open, answered, or resolved by its
  *   sender in the thread). Blockers and decisions come heaviest first (`rankByWeight`: replies from others,
  *   reactions, who posted, what it says, and for an open blocker how long it has waited until the week's end or
- *   `now`). A post that names the hashtags of two kinds explains the group's conventions and is no decision. A demo whose message id, link, or sender and text an earlier demo of the week
- *   already had is the same demo seen again (a source repeating a message, a repost) and is not counted twice.
+ *   `now`). A post that names the hashtags of two kinds explains the group's conventions and is no decision. A demo
+ *   whose message id, link, or sender and text an earlier demo of the week already had is the same demo seen again (a source repeating a message, a repost) and is not counted twice.
  * - `botMessages`: messages of bots (configured `botIds`, or senders flagged or named as bots), left out of all counts.
  * - `coverage`: which days of the week the source holds (`span`); a week the source does not hold has `none`.
  * - `topContributors`: members with the most counted messages. `helpers`: members who gave the first answer to the
@@ -165,9 +165,9 @@ export function createWeekAccumulator(options: WeekAccumulatorOptions): WeekAccu
   // Replies whose target has not been seen (yet): sources are oldest first, but not always strictly so.
   const pending = new Map<number, { from: number; t: number }[]>();
 
-  // Texts of the week's questions until they are answered (an answered one is never listed), and of every blocker
-  // and decision; the weights come from the tracker's counters, which keep no text.
-  const questionItems = new Map<number, { item: RecapItem; reactions: number; chars: number; fingerprint: number }>();
+  // Texts of the week's questions until they are answered (an answered one is never listed) with what weighs them,
+  // and the texts of every blocker and decision.
+  const questionItems = new Map<number, { item: RecapItem; reactions: number; chars: number }>();
   const demos: { index: number; item: RecapItem }[] = [];
   const blockers = new Map<number, { index: number; item: RecapItem }>();
   const decisions = new Map<number, RecapItem>();
@@ -328,7 +328,7 @@ export function createWeekAccumulator(options: WeekAccumulatorOptions): WeekAccu
       if (question) {
         let reactions = 0;
         for (const r of m.reactions) reactions += r.count;
-        questionItems.set(index, { item: item(m), reactions, chars: m.text.length, fingerprint: textFingerprint(m.text) });
+        questionItems.set(index, { item: item(m), reactions, chars: m.text.length });
       }
       if (decision) decisions.set(m.id, item(m));
       if (found.demo) {
@@ -374,8 +374,8 @@ export function createWeekAccumulator(options: WeekAccumulatorOptions): WeekAccu
           .slice(0, topN);
       const waited = (c: RankedCandidate) => (c.status === 'open' ? { waitedSeconds: Math.round(c.waitedMs / 1000) } : {});
       // Every blocker and decision is kept (they are the week's counts); only their order comes from the weights, so
-      // a repeated text is not folded into one here.
-      // How active a sender is comes from every counted message of the week, not only those the tracker saw.
+      // a repeated text is not folded into one here. How active a sender is comes from every counted message of the
+      // week, not only from those the tracker saw.
       const all = (kind: DetectionKind) =>
         rankByWeight(
           kind,
@@ -387,15 +387,16 @@ export function createWeekAccumulator(options: WeekAccumulatorOptions): WeekAccu
         return b ? [{ ...b.item, replied: (flags[b.index]! & F_REPLIED) !== 0, status: c.status, ...waited(c) }] : [];
       });
       // Open questions by weight, not recency: an old question others +1'd outranks yesterday's filler. One raised
-      // as a blocker is listed there, with its status.
-      // Unanswered means no direct reply from anyone else (the same rule as `answered`), so the counters are the
-      // question's own: its reactions (the +1s), its words, who asked, and the wait.
+      // as a blocker is listed there, with its status. Unanswered means no direct reply from anyone else (the same rule as `answered`), so the counters are the
+      // question's own: its reactions (the +1s), its words, who asked, and the wait. The same question asked again is
+      // listed once: it is recognised by its kept text (whitespace folded, cut at 200 characters), hashed only for
+      // the questions still open, as most of a week's are answered.
       const unanswered: WeighedCandidate[] = [];
       const byCandidate = new Map<number, RecapItem>();
       for (const [i, q] of questionItems) {
         if (flags[i]! & F_BLOCKER) continue;
         const from = senderOf[i]!;
-        unanswered.push({ id: i, at: startMs + sec[i]! * 1000, senderId: q.item.sender?.id ?? 'unknown', replies: 0, repliers: 0, reactions: q.reactions, chars: q.chars, senderMessages: from >= 0 ? senderMessages[from]! : 0, fingerprint: q.fingerprint });
+        unanswered.push({ id: i, at: startMs + sec[i]! * 1000, senderId: q.item.sender?.id ?? 'unknown', replies: 0, repliers: 0, reactions: q.reactions, chars: q.chars, senderMessages: from >= 0 ? senderMessages[from]! : 0, fingerprint: textFingerprint(q.item.text) });
         byCandidate.set(i, q.item);
       }
       const open = rankByWeight('question', unanswered, { now: waitsUntil, openOnly: true, limit: maxOpen }).map((c) => ({ ...byCandidate.get(c.id)!, status: c.status, ...waited(c) }));
