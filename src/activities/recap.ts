@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { copyFile, mkdir, rename, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { BadInputError, Summary, type ChatInfo, type ChatMessage, type HistoryRef, type JobSource } from '../domain';
+import { BadInputError, Summary, type ChatInfo, type ChatMessage, type HistoryRef, type JobSource, type WeeklyMetrics } from '../domain';
 import { compileDetectors, isBot } from '../detectors';
 import { slug } from '../deliver';
 import {
@@ -87,6 +87,8 @@ export interface ComputeRecapWeekOutput {
   metricsKey: string;
   messages: number;
   demos: number;
+  /** Decisions the week recorded. */
+  decisions: number;
   questions: number;
   /** The week's messages only; present when `keepWeekHistory` was asked. */
   weekHistory?: HistoryRef;
@@ -203,12 +205,13 @@ export function createRecapActivities(deps: ActivityDeps) {
         metricsKey: key,
         messages: metrics.messages,
         demos: metrics.demos.length,
+        decisions: metrics.decisions?.length ?? 0,
         questions: metrics.questions.asked,
         coverage: coverageOf(metrics),
         coverageNote: describeCoverage(metrics),
         storedEarlier,
         ...(input.keepWeekHistory ? { weekHistory: { prefix: weekPrefix, pages, messages: kept } } : {}),
-        llmPrompt: recapPrompt(input.week, input.zone, metrics.messages, metrics.activeMembers, metrics.demos.length, metrics.blockers.length, metrics.questions, describeCoverage(metrics)),
+        llmPrompt: recapPrompt(input.week, input.zone, metrics, describeCoverage(metrics)),
       };
     });
   }
@@ -352,13 +355,18 @@ async function exportFingerprint(path: string, chat: string | undefined): Promis
 }
 
 /** The LLM's request for a recap: the same sections as the digest, the week's numbers given so it does not count. */
-function recapPrompt(week: string, zone: string, messages: number, active: number, demos: number, blockers: number, questions: { asked: number; answered: number }, coverage: string | null): string {
+function recapPrompt(week: string, zone: string, m: WeeklyMetrics, coverage: string | null): string {
+  const { messages, activeMembers: active, questions } = m;
   return [
     ...(coverage ? [`The source does not hold the whole week: ${coverage}. Say so first, and do not compare this week with whole weeks.`] : []),
     `Write the weekly recap of this cohort group for ${week} (${formatWeekSpan(week, zone)}), for its members and organizers.`,
     `Use these headings, leaving out any with nothing to say: ${RECAP_SECTIONS.join(', ')}.`,
     'Highlights: what the week was about. Demos: what people shipped or showed, by whom. Blockers: who is stuck on what, and whether they got help.',
-    'Open questions: questions nobody answered. Shout-outs: people who helped others or shipped.',
-    `The week's numbers, already counted (use them, do not recount): ${messages} messages from ${active} active members, ${demos} demos, ${blockers} blockers, ${questions.answered} of ${questions.asked} questions answered.`,
+    'Decisions: what the group or a builder settled ("we decided", "let\'s go with"), by whom.',
+    'Open questions: questions nobody answered, the ones others wanted answered and the longest waiting first. Shout-outs: people who helped others or shipped.',
+    `The week's numbers, already counted (use them, do not recount): ${messages} messages from ${active} active members, ${m.demos.length} demos, ${m.blockers.length} blockers, ${m.decisions?.length ?? 0} decisions, ${questions.answered} of ${questions.asked} questions answered.`,
+    // The ids the counting found, so the model cites the same messages the numbers rest on.
+    ...(m.decisions?.length ? [`Decisions found, heaviest first (message ids): ${m.decisions.slice(0, 20).map((d) => d.messageId).join(', ')}.`] : []),
+    ...(questions.open.length ? [`Open questions, heaviest first (message ids): ${questions.open.slice(0, 20).map((q) => q.messageId).join(', ')}.`] : []),
   ].join('\n');
 }

@@ -17,6 +17,13 @@ export const RecapItem = z.object({
   link: z.string().optional(),
   /** Whether someone other than the sender replied to it directly (a blocker that got help). */
   replied: z.boolean(),
+  /**
+   * For blockers and open questions: nobody else replied yet (`open`), someone did (`answered`), or the sender said
+   * in its thread that it is sorted (`resolved`). Absent in records from before it was stored (read `replied`).
+   */
+  status: z.enum(['open', 'answered', 'resolved']).optional(),
+  /** For an open one: how long it had waited for a reply at the end of the week, in seconds. */
+  waitedSeconds: z.number().nonnegative().optional(),
 });
 export type RecapItem = z.infer<typeof RecapItem>;
 
@@ -63,12 +70,21 @@ export const WeeklyMetrics = z.object({
     answered: z.number().int().nonnegative(),
     ids: z.array(z.number().int()),
     unansweredIds: z.array(z.number().int()),
-    /** The unanswered questions themselves, newest last, at most a few dozen. */
+    /**
+     * The unanswered questions that carry the most weight (others' reactions, who asks, what it says, how long it
+     * has waited), heaviest first, at most a few dozen; a question also raised as a blocker is listed as a blocker.
+     */
     open: z.array(RecapItem),
   }),
   medianFirstReplySeconds: z.number().nonnegative().nullable(),
   demos: z.array(RecapItem),
+  /** Blockers, heaviest first (someone stuck and unheard leads), each with its `status`. */
   blockers: z.array(RecapItem),
+  /**
+   * What the group settled ("we decided…", "#decision"), heaviest first. Absent in records from before decisions
+   * were detected: unknown for that week, not zero, so it is not compared.
+   */
+  decisions: z.array(RecapItem).optional(),
   topContributors: z.array(z.object({ peer: Peer, messages: z.number().int().positive() })),
   /** Members who answered the most questions (first answer from someone other than the asker). */
   helpers: z.array(z.object({ peer: Peer, answered: z.number().int().positive() })),

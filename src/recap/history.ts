@@ -100,6 +100,8 @@ export const COMPARED_METRICS: readonly ComparedMetric[] = [
   { key: 'medianFirstReplySeconds', label: 'Median first reply (s)', better: 'down', get: (m) => m.medianFirstReplySeconds },
   { key: 'demos', label: 'Demos shipped', better: 'up', get: (m) => m.demos.length },
   { key: 'blockers', label: 'Blockers raised', better: 'down', get: (m) => m.blockers.length },
+  // Unknown (not zero) for a week stored before decisions were detected: it is not compared.
+  { key: 'decisions', label: 'Decisions', better: 'up', get: (m) => m.decisions?.length ?? null },
 ];
 
 /** One metric this week against the week before and the average of the earlier weeks of the trend. */
@@ -189,6 +191,7 @@ export function formatHistoryTable(trend: readonly TrendPoint[]): string {
     { head: '1st reply', cell: (m) => formatDuration(m.medianFirstReplySeconds) },
     { head: 'Demos', cell: (m) => String(m.demos.length) },
     { head: 'Blockers', cell: (m) => String(m.blockers.length) },
+    { head: 'Decisions', cell: (m) => (m.decisions ? String(m.decisions.length) : '—') },
   ];
   const rows = [['Week', ...columns.map((c) => c.head), 'Data']];
   for (const point of trend) {

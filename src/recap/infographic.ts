@@ -419,9 +419,19 @@ export function renderInfographicSvg(input: InfographicInput): string {
   const moves = [m.newMembers ? `${m.newMembers} joined` : '', m.departedMembers ? `${m.departedMembers} left` : ''].filter(Boolean);
   const joins = moves.length ? ` · ${moves.join(' · ')}` : '';
   const unanswered = m.questions.asked - m.questions.answered;
-  const stuck = m.blockers.filter((b) => !b.replied).length;
+  // A record from before blocker statuses were stored knows only whether someone replied.
+  const stuck = m.blockers.filter((b) => (b.status ?? (b.replied ? 'answered' : 'open')) === 'open').length;
+  // Decisions have no card of their own (two rows of three): they join the conversation numbers, and the threads
+  // give way when the line would not fit. A week stored before decisions were detected says nothing about them; a
+  // week without any says 0, as the other numbers do.
+  const talk = [`${compact(m.replies)} replies`, `${compact(m.threadsStarted)} threads`];
+  if (m.decisions) {
+    const decided = plural(m.decisions.length, 'decision', 'decisions');
+    if (textWidth([...talk, decided].join(' · '), 15) > (W - 2 * M - 2 * GAP) / 3 - 52) talk.pop();
+    talk.push(decided);
+  }
   const kpis: Kpi[] = [
-    { label: 'Messages', value: compact(m.messages), sub: `${compact(m.replies)} replies · ${compact(m.threadsStarted)} threads`, change: changes.get('messages') },
+    { label: 'Messages', value: compact(m.messages), sub: talk.join(' · '), change: changes.get('messages') },
     { label: 'Active members', value: compact(m.activeMembers), sub: `${share}${joins}`, change: changes.get('activeMembers') },
     { label: 'Demos shipped', value: compact(m.demos.length), sub: m.demos.length ? `by ${plural(new Set(m.demos.map((d) => d.sender?.id)).size, 'person', 'people')}` : 'nothing shipped yet', change: changes.get('demos') },
     {

@@ -102,7 +102,7 @@ describe('week over week with weeks that have no data or only part of their days
       { week: '2026-W47', metrics: await week('2026-W47') },
     ];
     const lines = formatHistoryTable(trend).split('\n');
-    expect(lines[0]).toMatch(/Blockers\s+Data$/);
+    expect(lines[0]).toMatch(/Blockers\s+Decisions\s+Data$/);
     expect(lines[2]).toMatch(/^2026-W44\s+—\s+—.*no data for this week \(the source holds 2 Nov 2026 – 16 Nov 2026\)$/);
     expect(lines[2]).not.toMatch(/\s0\s/);
     expect(lines[3]).toMatch(new RegExp(`^2026-W45\\s+${trend[1]!.metrics.messages}\\s+${trend[1]!.metrics.activeMembers}\\s.*\\d$`));
@@ -110,7 +110,7 @@ describe('week over week with weeks that have no data or only part of their days
     expect(lines.at(-1)).toBe('2026-W47 is a partial week: data up to Mon 16 Nov: not compared with whole weeks.');
     expect(formatHistoryTable(trend.slice(0, 2)).split('\n').at(-1)).toBe('2026-W45 vs the week before: not compared, 2026-W44 had no data.');
     // Whole weeks only: no Data column.
-    expect(formatHistoryTable(trend.slice(1, 3)).split('\n')[0]).toMatch(/Blockers$/);
+    expect(formatHistoryTable(trend.slice(1, 3)).split('\n')[0]).toMatch(/Blockers\s+Decisions$/);
     expect(formatHistoryTable(trend.slice(0, 1)).split('\n').at(-1)).toBe('2026-W44: no data for this week (the source holds 2 Nov 2026 – 16 Nov 2026).');
   });
 });
