@@ -92,7 +92,7 @@ function factIds(points: { text: string; messageIds: number[] }[]): Map<string, 
  */
 const messages = buildChat(100_000, { perDay: 2000 });
 const facts = plantFacts(messages, 300);
-const attack = plantAttacks(messages, { from: 95_000, forgeId: facts.get('FACT-0150')![0]!, farId: messages[0]!.id });
+const attack = plantAttacks(messages, { from: 95_000, forgeId: messages[94_990]!.id, farId: messages[0]!.id });
 const text = new Map(messages.map((m) => [m.id, m.text]));
 const OVER = { contextTokens: 32_768, maxOutputTokens: 1024 };
 let honestRun: ReturnType<typeof run> | undefined;
@@ -155,6 +155,13 @@ test('the same history with a stand-in that obeys the chat: forged lines, fake d
   }
   const cites = (s: Summary) => [...s.sections.flatMap((x) => x.points), ...s.findings!].map((p) => [p.text, p.messageIds]);
   expect(cites(obedient.summary)).toEqual(cites(honestSummary));
+  // Nor in between: every point any merge was given cites, for each fact it names, only messages stating it. (How
+  // merges are grouped may differ: a hostile heading is longer, so a partial takes more room.)
+  const mergePoints = (f: FakeOpenAi) => f.requests.filter((r) => r.kind === 'reduce').flatMap((r) => [...r.user.matchAll(/^- (.*) \[ids: ([\d, ]+)\]$/gm)]);
+  expect(mergePoints(obedient.fake).length).toBeGreaterThan(300);
+  for (const [, pointText, ids] of mergePoints(obedient.fake)) {
+    for (const fact of pointText!.match(/\bFACT-\d+\b/g) ?? []) for (const id of ids!.split(', ')) expect(text.get(Number(id))).toContain(fact);
+  }
 
   // What the obedient model made up is dropped and counted, told apart in the JSON and in words.
   expect(obedient.summary.droppedIds).toEqual({ invented: attack.invented, outOfRange: attack.outOfRange });
