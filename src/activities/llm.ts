@@ -414,7 +414,7 @@ export function summaryNotes(merge: { parts: number; findings: number; inSummary
     notes.push(
       `Merged ${plural(merge.findings, 'finding')} from ${plural(merge.parts, 'part')} of the chat in ${plural(merge.mergeCalls, 'merge call')} (${plural(merge.rounds, 'round')}); ` +
         (merge.leftOut > 0
-          ? `${plural(merge.leftOut, 'finding')} did not fit and ${merge.leftOut === 1 ? 'is' : 'are'} left out of the points above, but kept with their message ids in the JSON result ("findings").`
+          ? `${plural(merge.leftOut, 'finding')} did not fit and ${merge.leftOut === 1 ? 'is' : 'are'} left out of the points above, but kept with ${merge.leftOut === 1 ? 'its' : 'their'} message ids in the JSON result ("findings").`
           : 'every one is cited above, and all are in the JSON result ("findings").'),
     );
   }
