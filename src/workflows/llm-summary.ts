@@ -50,8 +50,9 @@ export interface LlmSummarizeResult {
 /**
  * Summarizes a stored history with the configured LLM, whatever its length: plan (chunk and estimate, refusing a
  * job over `MAX_TOKENS_PER_JOB`), summarize chunks in parallel (at most `LLM_CONCURRENCY` at a time), then merge
- * the partial summaries, in several rounds when they do not fit one call. A chunk the endpoint refuses as too long
- * is split and summarized again; nothing is cut. Runs inside a workflow (`summarizeChat` calls it); only keys and
+ * the partial summaries in rounds, each merge sized by what its answer can hold. A chunk the endpoint refuses as too
+ * long, or whose summary is cut at the length limit, is split and summarized again; a merge cut at the length limit
+ * is asked for fewer points; every chunk's findings reach the result whatever the merges keep. Runs inside a workflow (`summarizeChat` calls it); only keys and
  * numbers pass through its history.
  */
 export async function llmSummarize(input: LlmSummarizeInput): Promise<LlmSummarizeResult> {
