@@ -344,7 +344,9 @@ export function createLlmActivities(deps: LlmActivityDeps) {
       const points = parts.reduce((sum, p) => sum + p.points, 0);
       const outTokens = parts.reduce((sum, p) => sum + p.outTokens, 0);
       const perPoint = Math.max(1, outTokens / Math.max(1, points));
-      const maxPoints = Math.max(1, Math.floor(mergeRoom(settings) / perPoint / (input.squeeze ?? 1)));
+      // After a cut reply, fewer points than before, even when the partials' points seemed to fit.
+      const squeeze = input.squeeze ?? 1;
+      const maxPoints = Math.max(1, Math.floor(Math.min(mergeRoom(settings) / perPoint, squeeze > 1 ? points : Infinity) / squeeze));
       const reply = await client.summarize(mergePrompt({ request: plan.prompt, chatTitle: plan.chat.title, partials, final: input.final, points, maxPoints }), signal());
       // The merge saw only the partials, so only ids they cite (each already checked against its chunk) may stay.
       const cited = new Set(parts.flatMap((p) => p.draft.sections.flatMap((s) => s.points.flatMap((pt) => pt.messageIds))));
