@@ -55,6 +55,14 @@ export interface LlmSummarizeResult {
  * is asked for fewer points; every chunk's findings reach the result whatever the merges keep. Runs inside a workflow (`summarizeChat` calls it); only keys and
  * numbers pass through its history.
  */
+/** The ids a summary dropped, in one line for a run's notes (the summary itself says the same in its own notes). */
+export function droppedIdsNote(dropped: { invented: number; outOfRange: number }, where: string): string | undefined {
+  const parts: string[] = [];
+  if (dropped.invented > 0) parts.push(`${dropped.invented} message id(s) that do not exist`);
+  if (dropped.outOfRange > 0) parts.push(`${dropped.outOfRange} real id(s) outside the part of ${where} it was given`);
+  return parts.length ? `The model cited ${parts.join(' and ')}; they were dropped, not linked.` : undefined;
+}
+
 export async function llmSummarize(input: LlmSummarizeInput): Promise<LlmSummarizeResult> {
   const plan = await planning.planLlmSummary(input);
   const { jobId } = input;

@@ -3,7 +3,7 @@ import type { Activities } from '../activities';
 import type { JobInput, JobProgress, JobResult, TokenUsage } from '../domain';
 import { accountActivities, extractChat, NON_RETRYABLE } from './extract-chat';
 import { showWaits, withFloodWaits } from './flood-wait';
-import { llmSummarize } from './llm-summary';
+import { droppedIdsNote, llmSummarize } from './llm-summary';
 
 /** Where a job is: the CLI's progress bar and `tgpulse runs` ask this. */
 export const progressQuery = defineQuery<JobProgress>('progress');
@@ -51,7 +51,8 @@ export async function summarizeChat(input: JobInput): Promise<JobResult> {
     const llm = await llmSummarize({ jobId, history, chat, ...(input.prompt ? { prompt: input.prompt } : {}) });
     summaryKey = llm.summaryKey;
     usage = llm.usage;
-    if (llm.droppedIds > 0) notes.push(`The model cited ${llm.droppedIds} message id(s) that are not in the history; they were dropped, not linked.`);
+    const dropped = droppedIdsNote(llm.dropped, 'the chat');
+    if (dropped) notes.push(dropped);
   } else {
     if (input.prompt) notes.push('No LLM endpoint is configured, so the prompt was not used: this is the no-model digest. Set OPENAI_BASE_URL to use it.');
     summaryKey = (await steps.digestHistory({ jobId, history, chat })).summaryKey;

@@ -5,7 +5,7 @@ import type { JobSource, RecapInput, RecapProgress, RecapResult } from '../domai
 import { accountTaskQueue } from '../domain';
 import { extractChat, NON_RETRYABLE } from './extract-chat';
 import { showWaits, withFloodWaits } from './flood-wait';
-import { llmSummarize } from './llm-summary';
+import { droppedIdsNote, llmSummarize } from './llm-summary';
 
 /** Where a recap is; the same query name as `summarizeChat`'s, so `tgpulse` reads both alike. */
 export const recapProgressQuery = defineQuery<RecapProgress>('progress');
@@ -94,7 +94,8 @@ export async function weeklyRecap(input: RecapInput): Promise<RecapResult> {
     progress.phase = 'summarizing';
     const llm = await llmSummarize({ jobId, history: computed.weekHistory, chat, prompt: computed.llmPrompt });
     summaryKey = llm.summaryKey;
-    if (llm.droppedIds > 0) notes.push(`The model cited ${llm.droppedIds} message id(s) that are not in the week; they were dropped, not linked.`);
+    const dropped = droppedIdsNote(llm.dropped, 'the week');
+    if (dropped) notes.push(dropped);
   }
 
   progress.phase = 'rendering';
