@@ -133,7 +133,7 @@ function withCohortOptions(cmd: Command): Command {
     .option('--tz <zone>', 'IANA time zone the cohort lives in; weeks start Monday 00:00 there (e.g. Europe/Berlin)')
     .option('--bot <id>', 'a sender id that is a bot, not counted (repeatable; exports do not flag bots)', collect)
     .option('--members <n>', 'members of the group, for the active share (exports do not say)', positiveInt(1_000_000))
-    .option('--detectors <file.json>', 'detector settings: hashtags, phrases and links for demos, blockers and questions');
+    .option('--detectors <file.json>', 'detector settings: hashtags, phrases and links for demos, blockers, decisions and questions');
 }
 
 async function onClient<T>(fn: (client: Client, config: Config) => Promise<T>): Promise<T> {
