@@ -8,7 +8,7 @@ import { parseChatInput } from './chat-ref';
 import { chatInfoOf, isChatEntity, refOf, type ChatEntity } from './map-chat';
 import { mapTelegramError } from './map-error';
 import { mapMessage } from './map-message';
-import { indexEntities, mapParticipant, toNumber } from './map-user';
+import { indexEntities, mapParticipant, toNumber, usernameOf } from './map-user';
 import type { KnownPeer, PeerCache } from './peer-cache';
 import { TakeoutSession, type GuardedInvoke } from './takeout';
 import {
@@ -334,7 +334,11 @@ export class GramjsTelegram implements TelegramPort {
     let remaining = request.limit ?? Infinity;
     if (upper <= lower + 1 || remaining <= 0) return;
     const peer = await this.inputPeer(chat, signal);
-    const inRange = (m: ChatMessage, date: number) => m.id > lower && m.id < upper && (since === undefined || date >= since) && (until === undefined || date < until);
+    // Messages carry whole seconds; the bounds keep their milliseconds (a message at 10:00:00 is before 10:00:00.500).
+    const sinceMs = request.since?.getTime();
+    const untilMs = request.until?.getTime();
+    const inRange = (m: ChatMessage, date: number) =>
+      m.id > lower && m.id < upper && (sinceMs === undefined || date * 1000 >= sinceMs) && (untilMs === undefined || date * 1000 < untilMs);
     let cursor = order === 'oldest' ? lower : upper;
     let first = true;
     while (remaining > 0) {
@@ -490,7 +494,7 @@ export class GramjsTelegram implements TelegramPort {
       id: `user${toNumber(me.id)}`,
       firstName: me.firstName || undefined,
       lastName: me.lastName || undefined,
-      username: me.username ?? undefined,
+      username: usernameOf(me),
       phone: me.phone ? `+${me.phone.replace(/^\+/, '')}` : undefined,
       premium: me.premium === true,
     };
