@@ -92,7 +92,9 @@ export async function connectClient(client: TelegramClient, server: TelegramServ
   const connected = await client.connect();
   if (connected || client.connected === true) return;
   await client.destroy().catch(() => undefined);
-  const why = last instanceof Error ? last.message : 'no answer';
+  // Not `instanceof Error`: socket errors may come from another realm (a test runner's sandbox).
+  const message = (last as { message?: unknown } | undefined)?.message;
+  const why = typeof message === 'string' && message !== '' ? message : 'no answer';
   const hint = server.host === undefined ? 'check the network' : 'check TELEGRAM_SERVER, TELEGRAM_SERVER_KEY_FILE and that the server is running';
   throw new TransportError(`Cannot connect to the Telegram server at ${server.label} after ${CONNECT_ATTEMPTS} attempts (${why}): ${hint}`, { cause: last });
 }

@@ -133,8 +133,9 @@ export class GramjsTelegram implements TelegramPort {
       const title = invite instanceof Api.ChatInvite ? `"${invite.title}"` : 'this chat';
       throw new RemoteRefusedError(`This account is not a member of ${title} yet: join it with the invite link first`, 'NOT_A_MEMBER', 'messages.CheckChatInvite');
     }
-    if (parsed.peer === 'group') return { id: parsed.id, kind: 'group' };
-    const known = parsed.peer ? [await this.known({ id: parsed.id, kind: parsed.peer }, opts.signal)] : await this.knownWithId(parsed.id, opts.signal);
+    // A basic group needs no access hash, but an id that names none of this account's chats is refused here, not
+    // at the first request that uses it.
+    const known = parsed.peer ? [await this.checkedPeer({ id: parsed.id, kind: parsed.peer }, opts.signal)] : await this.knownWithId(parsed.id, opts.signal);
     const [only, other] = known;
     if (only && !other) return { id: only.id, kind: only.kind };
     if (only && other) {
@@ -156,6 +157,11 @@ export class GramjsTelegram implements TelegramPort {
   /** The cached peer of a ref; on a miss, reads the account's dialogs once, which fills the cache in bulk. */
   private async known(ref: ChatRef, signal?: AbortSignal): Promise<KnownPeer> {
     if (ref.kind === 'group') return { ...ref, accessHash: '0' };
+    return this.checkedPeer(ref, signal);
+  }
+
+  /** Like {@link known}, for a basic group too: the cache, else the dialogs, else a {@link BadInputError}. */
+  private async checkedPeer(ref: ChatRef, signal?: AbortSignal): Promise<KnownPeer> {
     const cached = await this.peers.get(ref);
     if (cached) return cached;
     await this.loadDialogs(signal);
