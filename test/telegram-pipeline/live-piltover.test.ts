@@ -1,0 +1,138 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Api } from 'telegram';
+import type { ChatMessage, JobInput, JobResult, Summary, WeeklyMetrics } from '../../src/domain';
+import { openExport } from '../../src/export';
+import { computeWeeklyMetrics, weekOf } from '../../src/recap';
+import { startSummarize } from '../../src/starters/jobs';
+import { readHistoryPage, type LocalArtifactStore } from '../../src/store';
+import { MAX_MESSAGE_CHARS } from '../../src/telegram';
+import { runCli, type CliRun } from '../support/cli';
+import { postConversation, writeConversationExport, type PostedMessage } from '../support/piltover-conversation';
+import { piltoverGroup, piltoverUser, type PiltoverUser } from '../support/piltover-users';
+import { piltoverConfig, piltoverEnv, startPiltoverPipeline, type PiltoverPipeline } from './support/piltover-pipeline';
+
+/**
+ * tgpulse end to end on a real MTProto server (piltover): `tgpulse login` writes the session file, the real account
+ * worker opens it (lease, limiter, gramjs) and Temporal runs summarizeChat over a live group. The key invariant: a
+ * conversation posted to the server and extracted live gives the same digest and recap numbers as the same history
+ * run offline from an export written from what was posted.
+ */
+
+jest.setTimeout(180_000);
+
+const ACCOUNT = 'maya';
+const TITLE = 'Cohort live';
+const MESSAGES = 90;
+
+let dir: string;
+let people: PiltoverUser[];
+let maya: PiltoverUser;
+let omar: PiltoverUser;
+let group: string;
+let groupId: number;
+let posted: PostedMessage[];
+let created: Api.MessageService;
+let login: CliRun;
+let whoami: CliRun;
+let pipeline: PiltoverPipeline;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'tgpulse-live-piltover-'));
+  people = await Promise.all([piltoverUser('Maya', { lastName: 'Goldberg' }), piltoverUser('Omar'), piltoverUser('Lena', { lastName: 'Kim' }), piltoverUser('Kofi', { lastName: '' })]);
+  [maya, omar] = people as [PiltoverUser, PiltoverUser];
+  const g = await piltoverGroup(maya, TITLE, people.slice(1));
+  group = `@${g.username}`;
+  groupId = g.id;
+  posted = await postConversation(people, group, { messages: MESSAGES });
+  [created] = (await maya.client.getMessages(group, { reverse: true, limit: 1 })) as unknown as [Api.MessageService];
+
+  const config = piltoverConfig(dir, ACCOUNT);
+  const env = piltoverEnv(config);
+  login = await runCli(['login', '--session', ACCOUNT, '--phone', maya.phone, '--code', '22222'], env);
+  whoami = await runCli(['whoami', '--session', ACCOUNT], env);
+  pipeline = await startPiltoverPipeline({ config, account: ACCOUNT, dir });
+});
+
+afterAll(async () => {
+  await pipeline?.stop();
+  await Promise.all((people ?? []).map((p) => p.close()));
+});
+
+async function run(input: JobInput): Promise<JobResult> {
+  const handle = await startSummarize(pipeline.tw.client, { TEMPORAL_TASK_QUEUE: pipeline.tw.taskQueue }, input, 'live');
+  return handle.result();
+}
+
+async function storedHistory(store: LocalArtifactStore, jobId: string): Promise<ChatMessage[]> {
+  const out: ChatMessage[] = [];
+  for (let page = 0; ; page++) {
+    try {
+      out.push(...(await readHistoryPage(store, `jobs/${jobId}/history`, page)));
+    } catch {
+      return out;
+    }
+  }
+}
+
+const summaryOf = (result: JobResult): Summary => JSON.parse(readFileSync(result.files.find((f) => f.endsWith('.json'))!, 'utf8')) as Summary;
+/** What both sides must agree on: a digest's text and cited messages (links differ: a live public group has a username, its export does not). */
+const digestNumbers = (s: Summary) => ({ stats: s.stats, sections: s.sections.map((sec) => ({ heading: sec.heading, points: sec.points.map((p) => ({ text: p.text, messageIds: p.messageIds })) })) });
+/** Exports carry no usernames and no links to a public group's name: compare the rest. */
+function recapNumbers(m: WeeklyMetrics): unknown {
+  return JSON.parse(JSON.stringify(m, (key, value: unknown) => (key === 'username' || key === 'link' ? undefined : value)));
+}
+
+describe('tgpulse on a real MTProto server', () => {
+  test('tgpulse login (phone, code) writes the session; whoami reads it', () => {
+    expect(login.stderr).toBe('');
+    expect(login.stdout).toMatch(new RegExp(`^Logged in as Maya Goldberg \\(@${maya.username}\\)\\. Session "maya" saved to .*maya\\.session`));
+    expect(whoami.stdout).toContain(`id       user${maya.id}`);
+    expect(whoami.stdout).toContain(`username @${maya.username}`);
+  });
+
+  test('live extraction and an export of the same conversation give the same digest and recap numbers', async () => {
+    const live = await run({ source: { kind: 'telegram', account: ACCOUNT, chat: group }, delivery: { kind: 'files', dir: join(dir, 'live') } });
+    const exportPath = join(dir, 'result.json');
+    writeConversationExport(exportPath, { id: groupId, title: TITLE, created, owner: maya }, posted);
+    const offline = await run({ source: { kind: 'export', path: exportPath }, delivery: { kind: 'files', dir: join(dir, 'export') } });
+
+    // The posts and the group's "created" service message.
+    expect(live.messages).toBe(MESSAGES + 1);
+    expect(offline.messages).toBe(MESSAGES + 1);
+    expect(live.chat).toMatchObject({ id: groupId, title: TITLE, type: 'public_supergroup' });
+    expect(digestNumbers(summaryOf(live))).toEqual(digestNumbers(summaryOf(offline)));
+
+    const liveHistory = await storedHistory(pipeline.store, live.jobId);
+    const exportHistory: ChatMessage[] = [];
+    for await (const m of (await openExport(exportPath)).messages()) exportHistory.push(m);
+    expect(liveHistory.map((m) => m.id)).toEqual(exportHistory.map((m) => m.id));
+    const week = weekOf(new Date(posted[0]!.sent.date * 1000), 'UTC');
+    const [liveWeek, exportWeek] = await Promise.all([computeWeeklyMetrics(liveHistory, { week, zone: 'UTC' }), computeWeeklyMetrics(exportHistory, { week, zone: 'UTC' })]);
+    expect(recapNumbers(liveWeek)).toEqual(recapNumbers(exportWeek));
+    // The conversation has what the numbers are about, so the equality means something.
+    expect(liveWeek.messages).toBeGreaterThan(0);
+    expect(liveWeek.replies).toBeGreaterThan(5);
+    expect(liveWeek.questions.asked).toBeGreaterThan(3);
+    expect(liveWeek.questions.answered).toBeGreaterThan(0);
+    expect(liveWeek.questions.unansweredIds.length).toBeGreaterThan(0);
+    expect(liveWeek.threadsStarted).toBeGreaterThan(0);
+    expect(liveWeek.demos.length).toBeGreaterThan(0);
+    expect(liveWeek.mostReacted.length).toBeGreaterThan(0);
+    expect(liveHistory.filter((m) => m.edited).length).toBe(posted.filter((p) => p.edited).length);
+  });
+
+  test('--post-to: the summary lands in the group, in parts of at most 4096 characters under a status message', async () => {
+    const before = ((await omar.client.getMessages(group, { limit: 1 })) as Api.Message[])[0]!.id;
+    const result = await run({ source: { kind: 'telegram', account: ACCOUNT, chat: group }, delivery: { kind: 'telegram', account: ACCOUNT, chat: group } });
+    const after = ((await omar.client.getMessages(group, { minId: before, limit: 100 })) as Api.Message[]).reverse();
+    expect(after.every((m) => m.senderId?.toString() === String(maya.id))).toBe(true);
+    const [status, ...parts] = after;
+    expect(status!.message).toMatch(new RegExp(`^Summary of "${TITLE}" \\(\\d+ messages\\): ${parts.length} message\\(s\\) below\\.$`));
+    expect(parts.length).toBeGreaterThanOrEqual(1);
+    for (const p of parts) expect(p.message.length).toBeLessThanOrEqual(MAX_MESSAGE_CHARS);
+    expect(parts.map((p) => p.message).join('\n')).toContain(`https://t.me/${group.slice(1)}/`);
+    expect(result.notes).toContain(`Posted ${parts.length} message(s) to ${group} as account "${ACCOUNT}".`);
+  });
+});
