@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Redis from 'ioredis';
 import { Api } from 'telegram';
 import { BadInputError, RemoteRefusedError, TransportError, type ChatMessage } from '../../src/domain';
+import { createLimiter } from '../../src/limiter';
 import {
   accountDepsFromConfig,
   GramjsTelegram,
@@ -275,6 +276,25 @@ describe('TelegramPort contract on a real MTProto server (piltover)', () => {
     expect(err).not.toBeInstanceOf(TransportError);
     expect(err.message).toMatch(/does not implement account\.InitTakeoutSession \(NOT_IMPLEMENTED\)/);
     expect(guard.calls.filter((c) => c.method === 'account.InitTakeoutSession')).toHaveLength(1);
+  });
+});
+
+describe('quotas count what happened on a real MTProto server', () => {
+  test('a join the server refused uses no daily quota and no group slot; one that happened does, and leaving frees the slot', async () => {
+    const dave = await piltoverUser('Dave');
+    try {
+      const limiter = createLimiter({ redis, prefix: `${uniqueName('quota')}:`, ratePerSecond: 50, burst: 10, pauseJoinSeconds: 0 });
+      const davePort = new GramjsTelegram({ client: dave.client, guard: limiter, account: 'dave', peers: new PeerCache(redis, telegramKeys(`${uniqueName('quota')}:`), 'dave') });
+      const used = async () => Object.fromEntries((await limiter.getStats('dave')).quotas.map((q) => [q.quota, q.used]));
+      await expect(davePort.join('https://t.me/+Invalid12345678')).rejects.toMatchObject({ code: 'INVITE_HASH_INVALID' });
+      expect(await used()).toMatchObject({ MAX_JOINS_PER_DAY: 0, MAX_GROUPS: 0 });
+      const joined = await davePort.join(groupName);
+      expect(await used()).toMatchObject({ MAX_JOINS_PER_DAY: 1, MAX_GROUPS: 1 });
+      await davePort.leave(joined);
+      expect(await used()).toMatchObject({ MAX_JOINS_PER_DAY: 1, MAX_GROUPS: 0 });
+    } finally {
+      await dave.close();
+    }
   });
 });
 
