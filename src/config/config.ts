@@ -67,6 +67,8 @@ export const ConfigSchema = z.object({
   TELEGRAM_DC_ID: int(2, 1),
   /** Seconds one connection attempt may take; tgpulse gives up after 2 attempts with one clear error. */
   TELEGRAM_CONNECT_TIMEOUT_SECONDS: int(10, 1),
+  /** Seconds to wait for one answer before the call fails and is retried on a rebuilt connection. */
+  TELEGRAM_REQUEST_TIMEOUT_SECONDS: int(60, 1),
   // Operations
   /** `/metrics` and `/healthz` of a worker; 0 turns them off. */
   METRICS_PORT: int(9464),

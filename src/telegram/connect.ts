@@ -84,14 +84,14 @@ export function createTelegramClient(creds: TelegramCredentials, session: string
  * could not reach by returning false and then waits for it forever; this turns that into an error within
  * CONNECT_ATTEMPTS × (timeout + 1 s).
  */
-export async function connectClient(client: TelegramClient, server: TelegramServer): Promise<void> {
+export async function connectClient(client: TelegramClient, server: TelegramServer, opts: { destroyOnFailure?: boolean } = {}): Promise<void> {
   let last: unknown;
   client.onError = async (err) => {
     last = err;
   };
   const connected = await client.connect();
   if (connected || client.connected === true) return;
-  await client.destroy().catch(() => undefined);
+  if (opts.destroyOnFailure !== false) await client.destroy().catch(() => undefined);
   // Not `instanceof Error`: socket errors may come from another realm (a test runner's sandbox).
   const message = (last as { message?: unknown } | undefined)?.message;
   const why = typeof message === 'string' && message !== '' ? message : 'no answer';
@@ -155,7 +155,15 @@ export async function openTelegramAccount(deps: AccountDeps): Promise<OpenAccoun
     await closeQuietly(client, lease);
     throw err;
   }
-  const telegram = new GramjsTelegram({ client, guard: deps.guard, account: deps.account, peers: new PeerCache(deps.redis, deps.keys, deps.account) });
+  const telegram = new GramjsTelegram({
+    client,
+    guard: deps.guard,
+    account: deps.account,
+    peers: new PeerCache(deps.redis, deps.keys, deps.account),
+    requestTimeoutMs: (deps.config.TELEGRAM_REQUEST_TIMEOUT_SECONDS ?? 60) * 1000,
+    // A long-lived account worker outlives server restarts and network outages: rebuild the connection gramjs gave up on.
+    reconnect: () => connectClient(client, server, { destroyOnFailure: false }),
+  });
   return { telegram, lease, close: () => closeQuietly(client, lease) };
 }
 

@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { Api, helpers } from 'telegram';
 import { CustomFile } from 'telegram/client/uploads';
-import { BadInputError, RemoteRefusedError, type ChatInfo, type ChatMessage, type Participant } from '../domain';
+import { BadInputError, RemoteRefusedError, TransportError, type ChatInfo, type ChatMessage, type Participant } from '../domain';
 import type { CallGuard, TelegramOp } from '../limiter';
 import { parseChatInput } from './chat-ref';
 import { chatInfoOf, isChatEntity, refOf, type ChatEntity } from './map-chat';
@@ -40,7 +40,16 @@ export interface GramjsTelegramOptions {
   /** The session name; the limiter counts and pauses per account. */
   account: string;
   peers: PeerCache;
+  /**
+   * Longest wait for one answer, in ms (default 60 s). gramjs waits forever for a request whose connection died and
+   * could not be rebuilt; past this the call fails with a {@link TransportError}, so the activity is retried.
+   */
+  requestTimeoutMs?: number;
+  /** Reconnects a client that lost its connection (gramjs gives up reconnecting after a few tries). */
+  reconnect?: () => Promise<void>;
 }
+
+const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
 
 /** Telegram hands out at most this many members per request. */
 const MEMBERS_PAGE_LIMIT = 200;
@@ -92,6 +101,8 @@ export class GramjsTelegram implements TelegramPort {
   private readonly guard: CallGuard;
   private readonly account: string;
   private readonly peers: PeerCache;
+  private readonly requestTimeoutMs: number;
+  private readonly reconnect?: () => Promise<void>;
   private dialogsLoaded = false;
   /** How a takeout session sends its requests: as every other request, through the guard. */
   private readonly guarded: GuardedInvoke = (request, opts) => this.call('api', request, opts.signal, undefined, opts.method);
@@ -101,6 +112,22 @@ export class GramjsTelegram implements TelegramPort {
     this.guard = opts.guard;
     this.account = opts.account;
     this.peers = opts.peers;
+    this.requestTimeoutMs = opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    this.reconnect = opts.reconnect;
+  }
+
+  /** One request with a deadline, on a connection rebuilt first if gramjs lost it. */
+  private async invoke<R extends Api.AnyRequest>(request: R, method: string): Promise<R['__response']> {
+    if (this.reconnect && (this.client as { connected?: unknown }).connected === false) await this.reconnect();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new TransportError(`Telegram did not answer ${method} within ${this.requestTimeoutMs / 1000} s: it will be retried`)), this.requestTimeoutMs);
+    });
+    try {
+      return await Promise.race([this.client.invoke(request), deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /**
@@ -109,7 +136,7 @@ export class GramjsTelegram implements TelegramPort {
    */
   private async call<R extends Api.AnyRequest>(op: TelegramOp, request: R, signal?: AbortSignal, itemsOf?: (r: R['__response']) => number, name?: string): Promise<R['__response']> {
     const method = name ?? request.className;
-    const result = await this.guard.safeCall(this.account, op, method, () => this.client.invoke(request), {
+    const result = await this.guard.safeCall(this.account, op, method, () => this.invoke(request, method), {
       signal,
       itemsOf,
       mapError: (err) => mapTelegramError(err, { account: this.account, method }),

@@ -4,7 +4,7 @@ import bigInt from 'big-integer';
 import { ConfigError, type Config } from '../config';
 
 /** The settings that point tgpulse at an MTProto server other than Telegram's production DCs. */
-export type ServerSettings = Partial<Pick<Config, 'TELEGRAM_SERVER' | 'TELEGRAM_SERVER_KEY_FILE' | 'TELEGRAM_DC_ID' | 'TELEGRAM_CONNECT_TIMEOUT_SECONDS'>>;
+export type ServerSettings = Partial<Pick<Config, 'TELEGRAM_SERVER' | 'TELEGRAM_SERVER_KEY_FILE' | 'TELEGRAM_DC_ID' | 'TELEGRAM_CONNECT_TIMEOUT_SECONDS' | 'TELEGRAM_REQUEST_TIMEOUT_SECONDS'>>;
 
 /** The server's RSA public key as gramjs keeps it: modulus, exponent, and Telegram's fingerprint of the two. */
 export interface ServerKey {

@@ -22,6 +22,7 @@ export interface PiltoverConfig {
   SESSION_DIR: string;
   SESSION_NAME: string;
   REDIS_KEY_PREFIX: string;
+  TELEGRAM_REQUEST_TIMEOUT_SECONDS?: number;
 }
 
 export function piltoverConfig(dir: string, account: string, info?: PiltoverInfo): PiltoverConfig {
