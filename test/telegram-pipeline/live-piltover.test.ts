@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Api } from 'telegram';
 import type { ChatMessage, JobInput, JobResult, Summary, WeeklyMetrics } from '../../src/domain';
+import { readSyncCursor } from '../../src/activities';
 import { openExport } from '../../src/export';
 import { computeWeeklyMetrics, weekOf } from '../../src/recap';
 import { startSummarize } from '../../src/starters/jobs';
@@ -134,5 +135,26 @@ describe('tgpulse on a real MTProto server', () => {
     for (const p of parts) expect(p.message.length).toBeLessThanOrEqual(MAX_MESSAGE_CHARS);
     expect(parts.map((p) => p.message).join('\n')).toContain(`https://t.me/${group.slice(1)}/`);
     expect(result.notes).toContain(`Posted ${parts.length} message(s) to ${group} as account "${ACCOUNT}".`);
+  });
+
+  test('incremental sync picks up new messages and edits, and moves its cursor to the newest', async () => {
+    const sync = (label: string) => run({ source: { kind: 'telegram', account: ACCOUNT, chat: group, sync: true }, delivery: { kind: 'files', dir: join(dir, label) } });
+    const first = await sync('sync-1');
+    const cursor = await readSyncCursor(pipeline.store, ACCOUNT, groupId);
+    const newest = ((await omar.client.getMessages(group, { limit: 1 })) as Api.Message[])[0]!;
+    expect(cursor).toMatchObject({ lastId: newest.id });
+
+    const added = [await omar.client.sendMessage(group, { message: 'A new question after the sync?' }), await maya.client.sendMessage(group, { message: 'And a new answer' })];
+    const target = posted.find((p) => p.by === omar && !p.edited)!;
+    await omar.client.editMessage(group, { message: target.sent.id, text: 'corrected after the first sync' });
+    const second = await sync('sync-2');
+    const history = await storedHistory(pipeline.store, second.jobId);
+    const ids = history.map((m) => m.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const a of added) expect(history.find((m) => m.id === a.id)).toMatchObject({ text: a.message });
+    // Everything here was posted within the 48 h trailing window, so the edit is read again.
+    expect(history.find((m) => m.id === target.sent.id)).toMatchObject({ text: 'corrected after the first sync', edited: expect.any(String) });
+    expect(second.messages).toBe(first.messages + added.length);
+    expect(await readSyncCursor(pipeline.store, ACCOUNT, groupId)).toMatchObject({ lastId: added[1]!.id });
   });
 });
