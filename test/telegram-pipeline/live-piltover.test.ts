@@ -157,4 +157,27 @@ describe('tgpulse on a real MTProto server', () => {
     expect(second.messages).toBe(first.messages + added.length);
     expect(await readSyncCursor(pipeline.store, ACCOUNT, groupId)).toMatchObject({ lastId: added[1]!.id });
   });
+
+  test('exportMembers writes every member to CSV; exportMessages writes the history to JSONL, honouring since to the millisecond', async () => {
+    const start = <R>(workflow: string, args: unknown): Promise<R> =>
+      pipeline.tw.client.workflow.start(workflow, { taskQueue: pipeline.tw.taskQueue, workflowId: `${workflow}-${Date.now()}`, args: [args] }).then((h) => h.result() as Promise<R>);
+    const csv = join(dir, 'members.csv');
+    const members = await start<{ members: number }>('exportMembers', { account: ACCOUNT, chat: group, path: csv });
+    expect(members.members).toBe(people.length);
+    const rows = readFileSync(csv, 'utf8').trim().split('\n');
+    expect(rows).toHaveLength(people.length + 1);
+    for (const p of people) expect(rows.some((r) => r.includes(`user${p.id}`) && r.includes(p.username))).toBe(true);
+
+    const jsonl = join(dir, 'messages.jsonl');
+    const all = [...((await omar.client.getMessages(group, { limit: 1000 })) as Api.Message[])].map((m) => m.id).sort((a, b) => a - b);
+    const exported = await start<{ messages: number }>('exportMessages', { account: ACCOUNT, chat: group, path: jsonl });
+    const lines = readFileSync(jsonl, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as ChatMessage);
+    expect(exported.messages).toBe(all.length);
+    expect(lines.map((m) => m.id)).toEqual(all);
+    // Half a second after the second of the 40th post: the posts of that second are left out.
+    const cut = posted[40]!.sent.date * 1000 + 500;
+    const since = await start<{ messages: number }>('exportMessages', { account: ACCOUNT, chat: group, path: join(dir, 'since.jsonl'), since: new Date(cut).toISOString() });
+    expect(since.messages).toBe(lines.filter((m) => Date.parse(m.date) >= cut).length);
+    expect(since.messages).toBeLessThan(lines.filter((m) => Date.parse(m.date) >= cut - 500).length);
+  });
 });
