@@ -5,8 +5,9 @@ import { Api } from 'telegram';
 import type { ChatMessage, JobInput, JobResult, Summary, WeeklyMetrics } from '../../src/domain';
 import { readSyncCursor } from '../../src/activities';
 import { openExport } from '../../src/export';
-import { computeWeeklyMetrics, weekOf } from '../../src/recap';
+import { computeWeeklyMetrics, lastCompletedWeek, weekOf } from '../../src/recap';
 import { startSummarize } from '../../src/starters/jobs';
+import { startRecap } from '../../src/starters/recap-schedules';
 import { readHistoryPage, type LocalArtifactStore } from '../../src/store';
 import { MAX_MESSAGE_CHARS } from '../../src/telegram';
 import { runCli, type CliRun } from '../support/cli';
@@ -179,5 +180,29 @@ describe('tgpulse on a real MTProto server', () => {
     const since = await start<{ messages: number }>('exportMessages', { account: ACCOUNT, chat: group, path: join(dir, 'since.jsonl'), since: new Date(cut).toISOString() });
     expect(since.messages).toBe(lines.filter((m) => Date.parse(m.date) >= cut).length);
     expect(since.messages).toBeLessThan(lines.filter((m) => Date.parse(m.date) >= cut - 500).length);
+  });
+
+  test('a weekly recap of the live group is posted into it: the infographic with the opening as caption, then the rest', async () => {
+    // A week is recapped once it is over, and piltover dates every post now: the live group's last completed week
+    // is empty, so this proves the recap's delivery on a real server (upload, caption, parts); its numbers over
+    // live messages are the invariant's.
+    const week = lastCompletedWeek(new Date(posted[0]!.sent.date * 1000), 'UTC');
+    const last = ((await omar.client.getMessages(group, { limit: 1 })) as Api.Message[])[0]!.id;
+    const result = await (
+      await startRecap(pipeline.tw.client, pipeline.tw.taskQueue, { cohort: { name: `live-${groupId}`, source: { kind: 'telegram', account: ACCOUNT, chat: group }, zone: 'UTC' }, week, delivery: { kind: 'telegram', account: ACCOUNT, chat: group } })
+    )
+      .result()
+      .catch((err: { cause?: { message?: string; cause?: { message?: string } } }) => {
+        throw new Error(`recap failed: ${err.cause?.message} / ${err.cause?.cause?.message}`);
+      });
+    const inGroup = [...((await omar.client.getMessages(group, { minId: last, limit: 100 })) as Api.Message[])].reverse();
+    expect(inGroup.map((m) => m.id)).toEqual(result.posted);
+    expect(inGroup.every((m) => m.senderId?.toString() === String(maya.id))).toBe(true);
+    const [picture, ...rest] = inGroup;
+    expect(picture!.media).toBeTruthy();
+    expect(picture!.message).toMatch(new RegExp(`^Weekly recap · ${TITLE} · ${week}`));
+    expect(picture!.message.length).toBeLessThanOrEqual(1024);
+    expect(rest.every((m) => !m.media && m.message.length <= MAX_MESSAGE_CHARS)).toBe(true);
+    expect(result).toMatchObject({ week, chatId: groupId, chatTitle: TITLE, messages: 0 });
   });
 });
