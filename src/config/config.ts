@@ -59,6 +59,16 @@ export const ConfigSchema = z.object({
   TG_API_HASH: z.string().regex(/^[0-9a-f]{32}$/, 'must be the 32 hex characters shown at my.telegram.org').optional(),
   SESSION_DIR: z.string().default('data/sessions'),
   SESSION_NAME: z.string().regex(/^[A-Za-z0-9_-]+$/, 'may hold only letters, digits, _ and -').default('default'),
+  /** `host:port` of an MTProto server other than Telegram's production DCs (Telegram's test DCs, a local piltover). */
+  TELEGRAM_SERVER: optional(),
+  /** That server's RSA public key (PEM); required with TELEGRAM_SERVER. */
+  TELEGRAM_SERVER_KEY_FILE: optional(),
+  /** The DC id the server answers as (Telegram's test DC 2 is at 149.154.167.40:443). */
+  TELEGRAM_DC_ID: int(2, 1),
+  /** Seconds one connection attempt may take; tgpulse gives up after 2 attempts with one clear error. */
+  TELEGRAM_CONNECT_TIMEOUT_SECONDS: int(10, 1),
+  /** Seconds to wait for one answer before the call fails and is retried on a rebuilt connection. */
+  TELEGRAM_REQUEST_TIMEOUT_SECONDS: int(60, 1),
   // Operations
   /** `/metrics` and `/healthz` of a worker; 0 turns them off. */
   METRICS_PORT: int(9464),

@@ -1,6 +1,6 @@
 import type Redis from 'ioredis';
 import { ReplyError } from 'ioredis';
-import { BadInputError, FloodWaitError, QuotaExceededError, TransportError } from '../domain';
+import { BadInputError, FloodWaitError, QuotaExceededError, RemoteRefusedError, TransportError } from '../domain';
 import {
   floodWaitEvents,
   limiterRedisErrors,
@@ -213,6 +213,11 @@ export class Limiter implements CallGuard {
       }
       // A refused join or leave still counts as one for the spacing between them.
       if (op === 'join' || op === 'leave') await this.afterCall(account, op, 1, false);
+      // Telegram refused it: the join or DM never happened, so it uses no quota (a lost connection may have
+      // delivered it, so that keeps its quota).
+      if (mapped instanceof RemoteRefusedError && consumed.length > 0) {
+        await this.releaseQuotas(account, consumed).catch((cause: unknown) => this.logger?.warn({ err: cause, account, op }, 'could not give back the quota of a refused call'));
+      }
       throw mapped;
     }
     teleCallLatency.observe({ ...labels, outcome: 'ok' }, (performance.now() - started) / 1000);

@@ -1,9 +1,11 @@
 import type Redis from 'ioredis';
 import { Api, Logger, TelegramClient } from 'telegram';
+import * as RSA from 'telegram/crypto/RSA';
 import { LogLevel } from 'telegram/extensions/Logger';
+import { ConnectionTCPFull } from 'telegram/network';
 import { StringSession } from 'telegram/sessions';
 import { ConfigError, type Config } from '../config';
-import { BadInputError } from '../domain';
+import { BadInputError, TransportError } from '../domain';
 import type { CallGuard } from '../limiter';
 import { GramjsTelegram } from './gramjs-adapter';
 import { telegramKeys, type TelegramKeys } from './keys';
@@ -11,6 +13,7 @@ import { AccountLease, type LeaseOptions } from './lease';
 import { mapTelegramError } from './map-error';
 import { PeerCache } from './peer-cache';
 import type { AccountInfo, TelegramPort } from './port';
+import { telegramServer, type ServerSettings, type TelegramServer } from './server';
 import { SessionStore } from './session-store';
 import { SessionRevokedError } from './telegram-errors';
 
@@ -32,25 +35,73 @@ export function telegramCredentials(config: Pick<Config, 'TG_API_ID' | 'TG_API_H
   return { apiId: config.TG_API_ID, apiHash: config.TG_API_HASH };
 }
 
+/** Connection attempts before giving up with one error; each takes at most TELEGRAM_CONNECT_TIMEOUT_SECONDS. */
+const CONNECT_ATTEMPTS = 2;
+
+type ConnectionOptions = ConstructorParameters<typeof ConnectionTCPFull>[0];
+
+/**
+ * Points gramjs at `server`. gramjs trusts only Telegram's RSA keys and dials port 443 or 80 whatever the session
+ * says, so the server's key replaces Telegram's (the key table is per process: one process talks to one server) and
+ * a connection class forces the address.
+ */
+function serverConnection(server: TelegramServer): typeof ConnectionTCPFull | undefined {
+  if (server.host === undefined || server.port === undefined || server.key === undefined) return undefined;
+  RSA._serverKeys.clear();
+  RSA._serverKeys.set(server.key.fingerprint, { n: server.key.n, e: server.key.e });
+  const { host, port } = server;
+  return class ServerConnection extends ConnectionTCPFull {
+    constructor(opts: ConnectionOptions) {
+      super({ ...opts, ip: host, port });
+    }
+  };
+}
+
 /**
  * A gramjs client that never sleeps through a flood wait by itself (`floodSleepThreshold: 0`: the limiter and the
- * workflow own waiting) and gives up on a dead network after a few tries instead of hanging.
+ * workflow own waiting) and gives up on a dead network after a few tries instead of hanging. `server` (from
+ * {@link telegramServer}) points it at another MTProto server; by default it talks to Telegram.
  */
-export function createTelegramClient(creds: TelegramCredentials, session: string): TelegramClient {
-  return new TelegramClient(new StringSession(session), creds.apiId, creds.apiHash, {
+export function createTelegramClient(creds: TelegramCredentials, session: string, server: TelegramServer = telegramServer({})): TelegramClient {
+  const connection = serverConnection(server);
+  const client = new TelegramClient(new StringSession(session), creds.apiId, creds.apiHash, {
     floodSleepThreshold: 0,
-    connectionRetries: 3,
+    connectionRetries: CONNECT_ATTEMPTS,
+    timeout: server.connectTimeoutSeconds,
     requestRetries: 2,
     retryDelay: 1000,
     autoReconnect: true,
-    // gramjs logs every connection step to stdout; ours are the errors we map.
-    baseLogger: new Logger(LogLevel.ERROR),
+    // gramjs logs every connection step, and each failed attempt with a stack trace; ours are the errors we map.
+    baseLogger: new Logger(LogLevel.NONE),
+    ...(connection ? { connection, useWSS: false } : {}),
   });
+  if (server.host !== undefined && server.port !== undefined) client.session.setDC(server.dcId, server.host, server.port);
+  return client;
+}
+
+/**
+ * Connects, or throws one {@link TransportError} naming the server and why. gramjs's `connect()` reports a server it
+ * could not reach by returning false and then waits for it forever; this turns that into an error within
+ * CONNECT_ATTEMPTS × (timeout + 1 s).
+ */
+export async function connectClient(client: TelegramClient, server: TelegramServer, opts: { destroyOnFailure?: boolean } = {}): Promise<void> {
+  let last: unknown;
+  client.onError = async (err) => {
+    last = err;
+  };
+  const connected = await client.connect();
+  if (connected || client.connected === true) return;
+  if (opts.destroyOnFailure !== false) await client.destroy().catch(() => undefined);
+  // Not `instanceof Error`: socket errors may come from another realm (a test runner's sandbox).
+  const message = (last as { message?: unknown } | undefined)?.message;
+  const why = typeof message === 'string' && message !== '' ? message : 'no answer';
+  const hint = server.host === undefined ? 'check the network' : 'check TELEGRAM_SERVER, TELEGRAM_SERVER_KEY_FILE and that the server is running';
+  throw new TransportError(`Cannot connect to the Telegram server at ${server.label} after ${CONNECT_ATTEMPTS} attempts (${why}): ${hint}`, { cause: last });
 }
 
 /** What opening an account needs. */
 export interface AccountDeps {
-  config: Pick<Config, 'TG_API_ID' | 'TG_API_HASH'>;
+  config: Pick<Config, 'TG_API_ID' | 'TG_API_HASH'> & ServerSettings;
   redis: Redis;
   keys: TelegramKeys;
   guard: CallGuard;
@@ -64,7 +115,7 @@ export interface AccountDeps {
  * `guard` is the limiter (`createLimiter`), `redis` the client the lease and the peer cache use.
  */
 export function accountDepsFromConfig(
-  config: Pick<Config, 'TG_API_ID' | 'TG_API_HASH' | 'SESSION_DIR' | 'REDIS_KEY_PREFIX' | 'SESSION_NAME'>,
+  config: Pick<Config, 'TG_API_ID' | 'TG_API_HASH' | 'SESSION_DIR' | 'REDIS_KEY_PREFIX' | 'SESSION_NAME'> & ServerSettings,
   deps: { redis: Redis; guard: CallGuard; account?: string },
 ): AccountDeps {
   return {
@@ -91,19 +142,28 @@ export interface OpenAccount {
  */
 export async function openTelegramAccount(deps: AccountDeps): Promise<OpenAccount> {
   const creds = telegramCredentials(deps.config);
+  const server = telegramServer(deps.config);
   const session = await deps.sessions.read(deps.account);
   if (session === undefined) {
     throw new BadInputError(`Account "${deps.account}" is not logged in (no ${deps.sessions.pathOf(deps.account)})`, `Log in with \`tgpulse login --session ${deps.account}\``);
   }
   const lease = await AccountLease.acquire(deps.redis, deps.keys, deps.account, deps.lease);
-  const client = createTelegramClient(creds, session);
+  const client = createTelegramClient(creds, session, server);
   try {
-    await deps.guard.safeCall(deps.account, 'api', 'connect', () => client.connect(), { mapError: (err) => mapTelegramError(err, { account: deps.account, method: 'connect' }) });
+    await deps.guard.safeCall(deps.account, 'api', 'connect', () => connectClient(client, server), { mapError: (err) => mapTelegramError(err, { account: deps.account, method: 'connect' }) });
   } catch (err) {
     await closeQuietly(client, lease);
     throw err;
   }
-  const telegram = new GramjsTelegram({ client, guard: deps.guard, account: deps.account, peers: new PeerCache(deps.redis, deps.keys, deps.account) });
+  const telegram = new GramjsTelegram({
+    client,
+    guard: deps.guard,
+    account: deps.account,
+    peers: new PeerCache(deps.redis, deps.keys, deps.account),
+    requestTimeoutMs: (deps.config.TELEGRAM_REQUEST_TIMEOUT_SECONDS ?? 60) * 1000,
+    // A long-lived account worker outlives server restarts and network outages: rebuild the connection gramjs gave up on.
+    reconnect: () => connectClient(client, server, { destroyOnFailure: false }),
+  });
   return { telegram, lease, close: () => closeQuietly(client, lease) };
 }
 
@@ -129,8 +189,9 @@ export interface LoginPrompts {
  */
 export async function loginTelegramAccount(deps: AccountDeps & { prompts: LoginPrompts }): Promise<{ account: AccountInfo; sessionFile: string }> {
   const creds = telegramCredentials(deps.config);
+  const server = telegramServer(deps.config);
   const lease = await AccountLease.acquire(deps.redis, deps.keys, deps.account, deps.lease);
-  const client = createTelegramClient(creds, '');
+  const client = createTelegramClient(creds, '', server);
   const mapError = (err: unknown) => mapTelegramError(err, { account: deps.account, method: 'auth.SignIn' });
   try {
     let failure: unknown;
@@ -139,6 +200,7 @@ export async function loginTelegramAccount(deps: AccountDeps & { prompts: LoginP
       'api',
       'auth.SignIn',
       async () => {
+        await connectClient(client, server);
         await client.start({
           phoneNumber: () => deps.prompts.phone(),
           phoneCode: () => deps.prompts.code(),
@@ -166,14 +228,15 @@ export async function loginTelegramAccount(deps: AccountDeps & { prompts: LoginP
  */
 export async function logoutTelegramAccount(deps: AccountDeps): Promise<{ removed: boolean }> {
   const creds = telegramCredentials(deps.config);
+  const server = telegramServer(deps.config);
   const session = await deps.sessions.read(deps.account);
   if (session === undefined) return { removed: false };
   const lease = await AccountLease.acquire(deps.redis, deps.keys, deps.account, deps.lease);
-  const client = createTelegramClient(creds, session);
+  const client = createTelegramClient(creds, session, server);
   try {
     const mapError = (err: unknown) => mapTelegramError(err, { account: deps.account, method: 'auth.LogOut' });
     await deps.guard.safeCall(deps.account, 'api', 'auth.LogOut', async () => {
-      await client.connect();
+      await connectClient(client, server);
       await client.invoke(new Api.auth.LogOut());
     }, { mapError });
   } catch (err) {

@@ -2,13 +2,13 @@ import { stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { Api, helpers } from 'telegram';
 import { CustomFile } from 'telegram/client/uploads';
-import { BadInputError, RemoteRefusedError, type ChatInfo, type ChatMessage, type Participant } from '../domain';
+import { BadInputError, RemoteRefusedError, TransportError, type ChatInfo, type ChatMessage, type Participant } from '../domain';
 import type { CallGuard, TelegramOp } from '../limiter';
 import { parseChatInput } from './chat-ref';
 import { chatInfoOf, isChatEntity, refOf, type ChatEntity } from './map-chat';
 import { mapTelegramError } from './map-error';
 import { mapMessage } from './map-message';
-import { indexEntities, mapParticipant, toNumber } from './map-user';
+import { indexEntities, mapParticipant, toNumber, usernameOf } from './map-user';
 import type { KnownPeer, PeerCache } from './peer-cache';
 import { TakeoutSession, type GuardedInvoke } from './takeout';
 import {
@@ -40,7 +40,16 @@ export interface GramjsTelegramOptions {
   /** The session name; the limiter counts and pauses per account. */
   account: string;
   peers: PeerCache;
+  /**
+   * Longest wait for one answer, in ms (default 60 s). gramjs waits forever for a request whose connection died and
+   * could not be rebuilt; past this the call fails with a {@link TransportError}, so the activity is retried.
+   */
+  requestTimeoutMs?: number;
+  /** Reconnects a client that lost its connection (gramjs gives up reconnecting after a few tries). */
+  reconnect?: () => Promise<void>;
 }
+
+const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
 
 /** Telegram hands out at most this many members per request. */
 const MEMBERS_PAGE_LIMIT = 200;
@@ -92,6 +101,8 @@ export class GramjsTelegram implements TelegramPort {
   private readonly guard: CallGuard;
   private readonly account: string;
   private readonly peers: PeerCache;
+  private readonly requestTimeoutMs: number;
+  private readonly reconnect?: () => Promise<void>;
   private dialogsLoaded = false;
   /** How a takeout session sends its requests: as every other request, through the guard. */
   private readonly guarded: GuardedInvoke = (request, opts) => this.call('api', request, opts.signal, undefined, opts.method);
@@ -101,6 +112,22 @@ export class GramjsTelegram implements TelegramPort {
     this.guard = opts.guard;
     this.account = opts.account;
     this.peers = opts.peers;
+    this.requestTimeoutMs = opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    this.reconnect = opts.reconnect;
+  }
+
+  /** One request with a deadline, on a connection rebuilt first if gramjs lost it. */
+  private async invoke<R extends Api.AnyRequest>(request: R, method: string): Promise<R['__response']> {
+    if (this.reconnect && (this.client as { connected?: unknown }).connected === false) await this.reconnect();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new TransportError(`Telegram did not answer ${method} within ${this.requestTimeoutMs / 1000} s: it will be retried`)), this.requestTimeoutMs);
+    });
+    try {
+      return await Promise.race([this.client.invoke(request), deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /**
@@ -109,7 +136,7 @@ export class GramjsTelegram implements TelegramPort {
    */
   private async call<R extends Api.AnyRequest>(op: TelegramOp, request: R, signal?: AbortSignal, itemsOf?: (r: R['__response']) => number, name?: string): Promise<R['__response']> {
     const method = name ?? request.className;
-    const result = await this.guard.safeCall(this.account, op, method, () => this.client.invoke(request), {
+    const result = await this.guard.safeCall(this.account, op, method, () => this.invoke(request, method), {
       signal,
       itemsOf,
       mapError: (err) => mapTelegramError(err, { account: this.account, method }),
@@ -133,8 +160,9 @@ export class GramjsTelegram implements TelegramPort {
       const title = invite instanceof Api.ChatInvite ? `"${invite.title}"` : 'this chat';
       throw new RemoteRefusedError(`This account is not a member of ${title} yet: join it with the invite link first`, 'NOT_A_MEMBER', 'messages.CheckChatInvite');
     }
-    if (parsed.peer === 'group') return { id: parsed.id, kind: 'group' };
-    const known = parsed.peer ? [await this.known({ id: parsed.id, kind: parsed.peer }, opts.signal)] : await this.knownWithId(parsed.id, opts.signal);
+    // A basic group needs no access hash, but an id that names none of this account's chats is refused here, not
+    // at the first request that uses it.
+    const known = parsed.peer ? [await this.checkedPeer({ id: parsed.id, kind: parsed.peer }, opts.signal)] : await this.knownWithId(parsed.id, opts.signal);
     const [only, other] = known;
     if (only && !other) return { id: only.id, kind: only.kind };
     if (only && other) {
@@ -156,6 +184,11 @@ export class GramjsTelegram implements TelegramPort {
   /** The cached peer of a ref; on a miss, reads the account's dialogs once, which fills the cache in bulk. */
   private async known(ref: ChatRef, signal?: AbortSignal): Promise<KnownPeer> {
     if (ref.kind === 'group') return { ...ref, accessHash: '0' };
+    return this.checkedPeer(ref, signal);
+  }
+
+  /** Like {@link known}, for a basic group too: the cache, else the dialogs, else a {@link BadInputError}. */
+  private async checkedPeer(ref: ChatRef, signal?: AbortSignal): Promise<KnownPeer> {
     const cached = await this.peers.get(ref);
     if (cached) return cached;
     await this.loadDialogs(signal);
@@ -334,7 +367,11 @@ export class GramjsTelegram implements TelegramPort {
     let remaining = request.limit ?? Infinity;
     if (upper <= lower + 1 || remaining <= 0) return;
     const peer = await this.inputPeer(chat, signal);
-    const inRange = (m: ChatMessage, date: number) => m.id > lower && m.id < upper && (since === undefined || date >= since) && (until === undefined || date < until);
+    // Messages carry whole seconds; the bounds keep their milliseconds (a message at 10:00:00 is before 10:00:00.500).
+    const sinceMs = request.since?.getTime();
+    const untilMs = request.until?.getTime();
+    const inRange = (m: ChatMessage, date: number) =>
+      m.id > lower && m.id < upper && (sinceMs === undefined || date * 1000 >= sinceMs) && (untilMs === undefined || date * 1000 < untilMs);
     let cursor = order === 'oldest' ? lower : upper;
     let first = true;
     while (remaining > 0) {
@@ -490,7 +527,7 @@ export class GramjsTelegram implements TelegramPort {
       id: `user${toNumber(me.id)}`,
       firstName: me.firstName || undefined,
       lastName: me.lastName || undefined,
-      username: me.username ?? undefined,
+      username: usernameOf(me),
       phone: me.phone ? `+${me.phone.replace(/^\+/, '')}` : undefined,
       premium: me.premium === true,
     };

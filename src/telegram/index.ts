@@ -13,7 +13,9 @@ export { AccountLease } from './lease';
 export type { LeaseOptions } from './lease';
 export { telegramKeys } from './keys';
 export type { TelegramKeys } from './keys';
-export { accountDepsFromConfig, openTelegramAccount, loginTelegramAccount, logoutTelegramAccount, telegramCredentials } from './connect';
+export { accountDepsFromConfig, connectClient, createTelegramClient, openTelegramAccount, loginTelegramAccount, logoutTelegramAccount, telegramCredentials } from './connect';
+export { serverKeyFromPem, telegramServer } from './server';
+export type { ServerKey, ServerSettings, TelegramServer } from './server';
 export type { AccountDeps, LoginPrompts, OpenAccount, TelegramCredentials } from './connect';
 
 // The gramjs adapter, for workers that build it themselves and for tests.

@@ -1,7 +1,7 @@
 import { Api } from 'telegram';
 import type { ChatInfo, ChatType } from '../domain';
 import type { ChatKind, ChatRef } from './port';
-import { toNumber, userName, usernameOf } from './map-user';
+import { present, toNumber, userName, usernameOf } from './map-user';
 
 /** A chat or user Telegram described, reduced to what the port returns. */
 export type ChatEntity = Api.Channel | Api.ChannelForbidden | Api.Chat | Api.ChatForbidden | Api.User;
@@ -35,7 +35,7 @@ function chatType(entity: ChatEntity): ChatType {
  * The domain's {@link ChatInfo} of a chat. `memberCount` comes from the full chat when fetched; `createdAt` is
  * Telegram's `date` of a channel the account is not in (for members it is the join date, so it is left out).
  */
-export function chatInfoOf(entity: ChatEntity, memberCount?: number): ChatInfo {
+export function chatInfoOf(entity: ChatEntity, memberCount?: number | null): ChatInfo {
   const base = { id: toNumber(entity.id), type: chatType(entity) };
   if (entity instanceof Api.User) return { ...base, title: userName(entity), username: usernameOf(entity) };
   if (entity instanceof Api.Channel) {
@@ -43,10 +43,10 @@ export function chatInfoOf(entity: ChatEntity, memberCount?: number): ChatInfo {
       ...base,
       title: entity.title,
       username: usernameOf(entity),
-      memberCount: memberCount ?? entity.participantsCount,
+      memberCount: memberCount ?? present(entity.participantsCount),
       createdAt: entity.left && entity.date ? new Date(entity.date * 1000).toISOString() : undefined,
     };
   }
-  if (entity instanceof Api.Chat) return { ...base, title: entity.title, memberCount: memberCount ?? entity.participantsCount };
+  if (entity instanceof Api.Chat) return { ...base, title: entity.title, memberCount: memberCount ?? present(entity.participantsCount) };
   return { ...base, title: entity.title };
 }

@@ -44,6 +44,7 @@ const REFUSALS: Record<string, string> = {
 const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
 const NETWORK_MESSAGES = /^(TIMEOUT|Not connected|Cannot send requests while disconnected|Request was unsuccessful \d+ time\(s\)|Connection closed|Socket closed|WebSocket connection failed)/i;
 
+const UNIMPLEMENTED = /^(NOT_IMPLEMENTED|METHOD_NOT_IMPLEMENTED|API_METHOD_INVALID|METHOD_INVALID)$/;
 const WAIT_MESSAGE = /^(FLOOD_WAIT|SLOWMODE_WAIT|FLOOD_PREMIUM_WAIT|FLOOD_TEST_PHONE_WAIT)_(\d+)$/;
 const TAKEOUT_DELAY = /^TAKEOUT_INIT_DELAY_(\d+)$/;
 
@@ -74,6 +75,11 @@ export function mapTelegramError(err: unknown, ctx: TelegramCallContext): unknow
     if (SESSION_DEAD_CODES.has(code)) return new SessionRevokedError(account, code, method, { cause: err });
     const known = REFUSALS[code];
     if (known) return new RemoteRefusedError(`${known} (Telegram: ${code} on ${method})`, code, method, undefined, { cause: err });
+    // A method the server does not implement (piltover, a proxy, an old server) fails the same way every time:
+    // retrying it would loop forever.
+    if (UNIMPLEMENTED.test(code)) {
+      return new RemoteRefusedError(`The Telegram server does not implement ${method} (${code}): this needs a server that supports it`, code, method, undefined, { cause: err });
+    }
     // Telegram's own failures (500, -503 timeouts) are not about the request: try again later.
     if (err instanceof errors.ServerError || err instanceof errors.TimedOutError || (err.code !== undefined && Math.abs(err.code) >= 500)) {
       return new TransportError(`Telegram failed to answer ${method} (${code}): it will be retried`, { cause: err });

@@ -3,6 +3,14 @@ import type { Participant, Peer } from '../domain';
 
 type BigLike = { toString(): string };
 
+/**
+ * An optional field of a gramjs object as the domain wants it: gramjs sets every absent optional field of an object
+ * read from the wire to null (objects built in code leave it undefined). Both become undefined.
+ */
+export function present<T>(value: T | null | undefined): T | undefined {
+  return value ?? undefined;
+}
+
 /** A Telegram `long` id as a JS number. Telegram ids stay below 2^53, so no precision is lost. */
 export function toNumber(value: BigLike | number): number {
   return typeof value === 'number' ? value : Number(value.toString());
@@ -31,13 +39,14 @@ export function peerKey(peer: Api.TypePeer): string {
 
 /** The name a person sees: first and last name, else the username, else Telegram's "Deleted Account". */
 export function userName(user: Api.User): string {
-  const name = [user.firstName, user.lastName].filter((p) => p !== undefined && p !== '').join(' ');
-  return name || (user.username ? `@${user.username}` : user.deleted ? 'Deleted Account' : `user${toNumber(user.id)}`);
+  const name = [user.firstName, user.lastName].filter((p) => typeof p === 'string' && p !== '').join(' ');
+  const username = usernameOf(user);
+  return name || (username ? `@${username}` : user.deleted ? 'Deleted Account' : `user${toNumber(user.id)}`);
 }
 
 /** The first public username of a user or channel (they may have several collectible ones). */
-export function usernameOf(entity: { username?: string; usernames?: Api.TypeUsername[] }): string | undefined {
-  return entity.username ?? entity.usernames?.find((u) => u.active)?.username;
+export function usernameOf(entity: { username?: string | null; usernames?: Api.TypeUsername[] | null }): string | undefined {
+  return present(entity.username) || present(entity.usernames?.find((u) => u.active)?.username) || undefined;
 }
 
 /** A sender or actor in the domain's shape; the name falls back to the peer key when the response lacks it. */
@@ -45,7 +54,7 @@ export function peerFrom(key: string, index: EntityIndex): Peer {
   const entity = index.get(key);
   if (entity instanceof Api.User) return { id: key, name: userName(entity), username: usernameOf(entity), ...(entity.bot ? { bot: true } : {}) };
   if (entity instanceof Api.Channel) return { id: key, name: entity.title, username: usernameOf(entity) };
-  if (entity && 'title' in entity) return { id: key, name: entity.title };
+  if (entity && 'title' in entity && typeof entity.title === 'string') return { id: key, name: entity.title };
   return { id: key, name: key };
 }
 

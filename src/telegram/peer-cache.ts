@@ -46,7 +46,8 @@ export class PeerCache {
       const e = entity as ChatEntity;
       const kind = kindOf(e);
       const id = toNumber(e.id);
-      const hash = 'accessHash' in e && e.accessHash !== undefined ? e.accessHash.toString() : '0';
+      // gramjs gives an absent access hash as null (read from the wire) or undefined (built in code).
+      const hash = 'accessHash' in e && e.accessHash !== undefined && e.accessHash !== null ? e.accessHash.toString() : '0';
       if (kind !== 'group' && hash === '0') continue;
       hashes[field(kind, id)] = hash;
       this.local.set(field(kind, id), hash);

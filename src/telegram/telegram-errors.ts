@@ -74,3 +74,34 @@ export class SessionInUseError extends BadInputError {
     this.name = 'SessionInUseError';
   }
 }
+
+/**
+ * A live message that does not fit the domain's `ChatMessage` schema: a mapping bug or a Telegram object tgpulse
+ * does not know yet. It fails the extraction (retrying maps the same object the same way) instead of storing a
+ * message the digest would misread; the message names the field and its raw value.
+ */
+export class LiveMessageShapeError extends RemoteRefusedError {
+  constructor(
+    readonly messageId: number,
+    readonly chatId: number,
+    readonly field: string,
+    readonly raw: unknown,
+    problem: string,
+  ) {
+    super(
+      `Telegram message ${messageId} in chat ${chatId} does not fit tgpulse's message schema: ${field} = ${rawText(raw)} (${problem}). Nothing from this page was stored; report it with this line`,
+      'MESSAGE_SHAPE_INVALID',
+      'messages.GetHistory',
+    );
+    this.name = 'LiveMessageShapeError';
+  }
+}
+
+function rawText(raw: unknown): string {
+  try {
+    const text = JSON.stringify(raw, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) ?? String(raw);
+    return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+  } catch {
+    return String(raw);
+  }
+}

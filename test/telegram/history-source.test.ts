@@ -63,6 +63,6 @@ describe('connecting', () => {
     const client = createTelegramClient({ apiId: 12345, apiHash: '0123456789abcdef0123456789abcdef' }, '');
     expect(client.floodSleepThreshold).toBe(0);
     expect(client._requestRetries).toBe(2);
-    expect(client._connectionRetries).toBe(3);
+    expect(client._connectionRetries).toBe(2);
   });
 });

@@ -1,0 +1,44 @@
+import Redis from 'ioredis';
+import { Api } from 'telegram';
+import { TransportError } from '../../src/domain';
+import { GramjsTelegram, PeerCache, telegramKeys, type GramjsClient } from '../../src/telegram';
+import { CountingGuard } from '../fakes/fake-telegram-guard';
+import { testStack, uniqueName } from '../support/stack';
+
+let redis: Redis;
+beforeAll(() => {
+  redis = new Redis(testStack().redisUrl);
+});
+afterAll(() => redis.quit());
+
+/** A gramjs client whose connection died: gramjs never answers the requests it holds, and says it is not connected. */
+class DeadClient implements GramjsClient {
+  connected = false;
+  invoked: string[] = [];
+  invoke<R extends Api.AnyRequest>(request: R): Promise<R['__response']> {
+    this.invoked.push(request.className);
+    if (this.connected) return Promise.resolve([new Api.User({ id: 7 as never, firstName: 'Back' })] as unknown as R['__response']);
+    return new Promise(() => undefined);
+  }
+  uploadFile(): Promise<Api.TypeInputFile> {
+    return new Promise(() => undefined);
+  }
+}
+
+const port = (client: GramjsClient, reconnect?: () => Promise<void>) =>
+  new GramjsTelegram({ client, guard: new CountingGuard(), account: 'a', peers: new PeerCache(redis, telegramKeys(`${uniqueName('deadline')}:`), 'a'), requestTimeoutMs: 200, reconnect });
+
+test('a request the server never answers fails after the deadline, to be retried, instead of hanging', async () => {
+  const err = await port(new DeadClient()).whoami().catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(TransportError);
+  expect((err as Error).message).toBe('Telegram did not answer users.GetUsers within 0.2 s: it will be retried');
+});
+
+test('a connection gramjs gave up on is rebuilt before the next request', async () => {
+  const client = new DeadClient();
+  const reconnect = jest.fn(async () => {
+    client.connected = true;
+  });
+  expect(await port(client, reconnect).whoami()).toMatchObject({ id: 'user7', firstName: 'Back' });
+  expect(reconnect).toHaveBeenCalledTimes(1);
+});
