@@ -145,7 +145,7 @@ export async function openTelegramAccount(deps: AccountDeps): Promise<OpenAccoun
   const server = telegramServer(deps.config);
   const session = await deps.sessions.read(deps.account);
   if (session === undefined) {
-    throw new BadInputError(`Account "${deps.account}" is not logged in (no ${deps.sessions.pathOf(deps.account)})`, `Log in with \`tgpulse login --session ${deps.account}\``);
+    throw new BadInputError(`Account "${deps.account}" is not logged in (no ${deps.sessions.pathOf(deps.account)})`, `Log in with \`tgpulse login --account ${deps.account}\``);
   }
   const lease = await AccountLease.acquire(deps.redis, deps.keys, deps.account, deps.lease);
   const client = createTelegramClient(creds, session, server);

@@ -43,7 +43,7 @@ export class SessionStore {
     if (!fileStat) return undefined;
     this.checkMode(path, fileStat.mode, fileStat.uid, FILE_MODE, 'file');
     const text = (await readFile(path, 'utf8')).trim();
-    if (text === '') throw new BadInputError(`The session file ${path} is empty`, `Log in again with \`tgpulse login --session ${name}\``);
+    if (text === '') throw new BadInputError(`The session file ${path} is empty`, `Log in again with \`tgpulse login --account ${name}\``);
     return text;
   }
 

@@ -11,7 +11,7 @@ export class SessionRevokedError extends RemoteRefusedError {
     method: string,
     options?: { cause?: unknown },
   ) {
-    super(`${SESSION_REASONS[code] ?? 'Telegram no longer accepts this session'} (account "${account}", ${code}): log in again with \`tgpulse login --session ${account}\``, code, method, undefined, options);
+    super(`${SESSION_REASONS[code] ?? 'Telegram no longer accepts this session'} (account "${account}", ${code}): log in again with \`tgpulse login --account ${account}\``, code, method, undefined, options);
     this.name = 'SessionRevokedError';
   }
 }

@@ -37,7 +37,7 @@ describe('opening an account refuses before it connects', () => {
   test('without a session: log in first', async () => {
     const err = await openTelegramAccount(deps().deps).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BadInputError);
-    expect((err as Error).message).toMatch(/Account "work" is not logged in .*Log in with `tgpulse login --session work`/);
+    expect((err as Error).message).toMatch(/Account "work" is not logged in .*Log in with `tgpulse login --account work`/);
   });
 
   test('with a world-readable session file', async () => {

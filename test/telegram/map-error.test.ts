@@ -44,7 +44,7 @@ describe('mapTelegramError', () => {
     const mapped = mapTelegramError(rpcError(code, 401), ctx);
     expect(mapped).toBeInstanceOf(SessionRevokedError);
     expect(mapped).toBeInstanceOf(RemoteRefusedError);
-    expect((mapped as Error).message).toMatch(/log in again with `tgpulse login --session work`/);
+    expect((mapped as Error).message).toMatch(/log in again with `tgpulse login --account work`/);
   });
 
   test('an unknown refusal keeps Telegram\'s code', () => {

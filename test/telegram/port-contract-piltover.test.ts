@@ -317,7 +317,7 @@ describe('accounts on a real MTProto server', () => {
       await open.close();
     }
     expect(await logoutTelegramAccount(deps)).toEqual({ removed: true });
-    await expect(openTelegramAccount(deps)).rejects.toThrow(/not logged in.*tgpulse login --session work/);
+    await expect(openTelegramAccount(deps)).rejects.toThrow(/not logged in.*tgpulse login --account work/);
   });
 
   test('a wrong login code is refused with what to do, and no session file is written', async () => {
