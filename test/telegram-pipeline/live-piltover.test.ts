@@ -52,8 +52,8 @@ beforeAll(async () => {
 
   const config = piltoverConfig(dir, ACCOUNT);
   const env = piltoverEnv(config);
-  login = await runCli(['login', '--session', ACCOUNT, '--phone', maya.phone, '--code', '22222'], env);
-  whoami = await runCli(['whoami', '--session', ACCOUNT], env);
+  login = await runCli(['login', '--account', ACCOUNT, '--phone', maya.phone, '--code', '22222'], env);
+  whoami = await runCli(['whoami', '--account', ACCOUNT], env);
   pipeline = await startPiltoverPipeline({ config, account: ACCOUNT, dir });
 });
 
@@ -131,7 +131,7 @@ describe('tgpulse on a real MTProto server', () => {
     const after = ((await omar.client.getMessages(group, { minId: before, limit: 100 })) as Api.Message[]).reverse();
     expect(after.every((m) => m.senderId?.toString() === String(maya.id))).toBe(true);
     const [status, ...parts] = after;
-    expect(status!.message).toMatch(new RegExp(`^Summary of "${TITLE}" \\(\\d+ messages\\): ${parts.length} message\\(s\\) below\\.$`));
+    expect(status!.message).toMatch(new RegExp(`^Summary of "${TITLE}" \\(\\d+ history entries\\): ${parts.length} message\\(s\\) below\\.$`));
     expect(parts.length).toBeGreaterThanOrEqual(1);
     for (const p of parts) expect(p.message.length).toBeLessThanOrEqual(MAX_MESSAGE_CHARS);
     expect(parts.map((p) => p.message).join('\n')).toContain(`https://t.me/${group.slice(1)}/`);

@@ -22,6 +22,7 @@ import { piltoverSettings, testPiltover } from '../support/piltover';
 import { expectedMessage, nextSecond, peerOf, postMany } from '../support/piltover-chat';
 import { PILTOVER_API, piltoverGroup, piltoverUser, uniquePhone, type PiltoverUser } from '../support/piltover-users';
 import { testStack, uniqueName } from '../support/stack';
+import { collectHistory, ids, rejection } from './support/port-probes';
 
 /**
  * The TelegramPort contract on a real MTProto server (piltover): what two users post through gramjs comes back
@@ -46,27 +47,7 @@ function portOf(user: PiltoverUser, account: string): TelegramPort {
   return new GramjsTelegram({ client: user.client, guard: new CountingGuard(), account, peers: new PeerCache(redis, telegramKeys(`${uniqueName('real')}:`), account) });
 }
 
-async function collect(request: HistoryRequest, on: TelegramPort = port): Promise<{ pages: number[]; messages: ChatMessage[] }> {
-  const pages: number[] = [];
-  const messages: ChatMessage[] = [];
-  for await (const page of on.history(request)) {
-    pages.push(page.messages.length);
-    expect(page.lastId).toBe(page.messages.at(-1)?.id);
-    messages.push(...page.messages);
-  }
-  return { pages, messages };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected a rejection');
-}
-
-const ids = (messages: ChatMessage[]) => messages.map((m) => m.id);
+const collect = (request: HistoryRequest, on: TelegramPort = port) => collectHistory(on, request);
 const all = () => [created, ...posted];
 
 beforeAll(async () => {

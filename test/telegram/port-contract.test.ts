@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { BadInputError, FloodWaitError, RemoteRefusedError, type ChatMessage } from '../../src/domain';
-import { GramjsTelegram, PeerCache, SessionRevokedError, telegramKeys, type ChatRef, type HistoryRequest, type TelegramPort } from '../../src/telegram';
+import { GramjsTelegram, PeerCache, SessionRevokedError, telegramKeys, type ChatRef, type TelegramPort } from '../../src/telegram';
 import { FakeTelegram, fakeMembers, fakeMessages, floodWait, rpcError, type FakeTelegramScenario } from '../fakes/fake-telegram';
 import { FakeGramClient } from '../fakes/fake-telegram-client';
 import { CountingGuard } from '../fakes/fake-telegram-guard';
 import { testStack, uniqueName } from '../support/stack';
+import { collectHistory, ids, rejection } from './support/port-probes';
 
 /** A port under test and how to make its Telegram refuse the next calls with gramjs's own errors. */
 interface Subject {
@@ -53,27 +54,7 @@ function scenario(overrides: Partial<FakeTelegramScenario> = {}): FakeTelegramSc
   return { chat: { id: CHAT_ID, title: 'Fake builders', type: 'public_supergroup', username: 'fake_builders' }, messages, members: fakeMembers(5), inviteHash: INVITE, ...overrides };
 }
 
-async function collect(port: TelegramPort, request: HistoryRequest): Promise<{ pages: number[]; messages: ChatMessage[] }> {
-  const pages: number[] = [];
-  const messages: ChatMessage[] = [];
-  for await (const page of port.history(request)) {
-    pages.push(page.messages.length);
-    expect(page.lastId).toBe(page.messages.at(-1)?.id);
-    messages.push(...page.messages);
-  }
-  return { pages, messages };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected a rejection');
-}
-
-const ids = (messages: ChatMessage[]) => messages.map((m) => m.id);
+const collect = collectHistory;
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
 describe.each(subjects)('TelegramPort contract: %s', (_name, makeSubject) => {
