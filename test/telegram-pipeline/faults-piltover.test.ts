@@ -120,7 +120,7 @@ describe('faults on a real MTProto server', () => {
     const texts = after.map((m) => m.message);
     expect(new Set(texts).size).toBe(texts.length);
     const [status, ...parts] = after;
-    expect(status!.message).toMatch(new RegExp(`^Summary of "Faults" \\(${POSTS + 1} messages\\): ${parts.length} message\\(s\\) below\\.$`));
+    expect(status!.message).toMatch(new RegExp(`^Summary of "Faults" \\(${POSTS + 1} history entries\\): ${parts.length} message\\(s\\) below\\.$`));
     expect(parts.length).toBeGreaterThanOrEqual(1);
     expect(result.notes).toContain(`Posted ${parts.length} message(s) to ${group} as account "${ACCOUNT}".`);
   });
