@@ -89,7 +89,7 @@ function recapNumbers(m: WeeklyMetrics): unknown {
 describe('tgpulse on a real MTProto server', () => {
   test('tgpulse login (phone, code) writes the session; whoami reads it', () => {
     expect(login.stderr).toBe('');
-    expect(login.stdout).toMatch(new RegExp(`^Logged in as Maya Goldberg \\(@${maya.username}\\)\\. Session "maya" saved to .*maya\\.session`));
+    expect(login.stdout).toMatch(new RegExp(`^Logged in as Maya Goldberg \\(@${maya.username}\\)\\. Account "maya" saved to .*maya\\.session`));
     expect(whoami.stdout).toContain(`id       user${maya.id}`);
     expect(whoami.stdout).toContain(`username @${maya.username}`);
   });
