@@ -71,4 +71,6 @@ test('a worker killed with SIGKILL mid-extraction: a fresh worker finishes and e
     await connection.close();
     rmSync(dir, { recursive: true, force: true });
   }
-}, 180_000);
+  // A bound, not a measurement: 400k messages written, validated, extracted twice and digested took 94 s on a quiet
+  // machine and over 180 s on two cores shared with other suites.
+}, 480_000);
