@@ -162,12 +162,12 @@ export async function openTelegramAccount(deps: AccountDeps): Promise<OpenAccoun
   const rebuild = async (): Promise<TelegramClient> => {
     const old = client;
     const saved = (old.session as StringSession).save() || session;
-    await withinMs(old.destroy(), DESTROY_TIMEOUT_MS).catch(() => undefined);
+    await tearDown(old);
     const next = createTelegramClient(creds, saved, server);
     client = next;
     const budgetMs = connectBudgetMs(server);
     await withinMs(connectClient(next, server), budgetMs).catch(async (err: unknown) => {
-      await withinMs(next.destroy(), DESTROY_TIMEOUT_MS).catch(() => undefined);
+      await tearDown(next);
       if (err instanceof TransportError) throw err;
       throw new TransportError(`Cannot reconnect to the Telegram server at ${server.label} within ${budgetMs / 1000} s: it will be retried`, { cause: err });
     });
@@ -188,6 +188,24 @@ export async function openTelegramAccount(deps: AccountDeps): Promise<OpenAccoun
 /** How long tearing a client down may take; a socket that does not close is left to the garbage collector. */
 const DESTROY_TIMEOUT_MS = 5_000;
 
+/** The part of gramjs's MTProtoSender (private in 2.26) that a destroy during its own reconnect needs. */
+interface GramjsSender {
+  _autoReconnectCallback?: () => Promise<void>;
+  disconnect(): Promise<void>;
+}
+
+/**
+ * Destroys a client for good, within DESTROY_TIMEOUT_MS. A destroy that lands while gramjs runs its own reconnect
+ * (`MTProtoSender._reconnect`) does not stop it: its `connect()` clears the "disconnected by the user" flag and, if
+ * the server is back, revives the connection, leaving a second live connection nobody uses. The reconnect ends by
+ * calling `_autoReconnectCallback`: pointed at `disconnect()`, it closes what the reconnect opened.
+ */
+async function tearDown(client: TelegramClient): Promise<void> {
+  const sender = (client as unknown as { _sender?: GramjsSender })._sender;
+  if (sender) sender._autoReconnectCallback = () => sender.disconnect();
+  await withinMs(client.destroy(), DESTROY_TIMEOUT_MS).catch(() => undefined);
+}
+
 /** The longest a connect may take: CONNECT_ATTEMPTS × (timeout + gramjs's 1 s retry delay), plus the first request. */
 function connectBudgetMs(server: TelegramServer): number {
   return (CONNECT_ATTEMPTS * (server.connectTimeoutSeconds + 1) + server.connectTimeoutSeconds) * 1000;
@@ -204,7 +222,7 @@ function withinMs<T>(work: Promise<T>, ms: number): Promise<T> {
 
 async function closeQuietly(client: TelegramClient, lease: AccountLease): Promise<void> {
   try {
-    await client.destroy();
+    await tearDown(client);
   } finally {
     await lease.release();
   }
