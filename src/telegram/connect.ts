@@ -148,28 +148,81 @@ export async function openTelegramAccount(deps: AccountDeps): Promise<OpenAccoun
     throw new BadInputError(`Account "${deps.account}" is not logged in (no ${deps.sessions.pathOf(deps.account)})`, `Log in with \`tgpulse login --account ${deps.account}\``);
   }
   const lease = await AccountLease.acquire(deps.redis, deps.keys, deps.account, deps.lease);
-  const client = createTelegramClient(creds, session, server);
+  let client = createTelegramClient(creds, session, server);
   try {
     await deps.guard.safeCall(deps.account, 'api', 'connect', () => connectClient(client, server), { mapError: (err) => mapTelegramError(err, { account: deps.account, method: 'connect' }) });
   } catch (err) {
     await closeQuietly(client, lease);
     throw err;
   }
+  // A long-lived account worker outlives server restarts and network outages. gramjs reconnects by itself a few
+  // times, then gives up and leaves the requests it holds unanswered; a kill during its own reconnect can leave it
+  // half-connected. So a lost or stuck connection is never repaired in place: the old client is torn down and a new
+  // one connects from the session (same auth key), all within a bounded time.
+  const rebuild = async (): Promise<TelegramClient> => {
+    const old = client;
+    const saved = (old.session as StringSession).save() || session;
+    await tearDown(old);
+    const next = createTelegramClient(creds, saved, server);
+    client = next;
+    const budgetMs = connectBudgetMs(server);
+    await withinMs(connectClient(next, server), budgetMs).catch(async (err: unknown) => {
+      await tearDown(next);
+      if (err instanceof TransportError) throw err;
+      throw new TransportError(`Cannot reconnect to the Telegram server at ${server.label} within ${budgetMs / 1000} s: it will be retried`, { cause: err });
+    });
+    return next;
+  };
   const telegram = new GramjsTelegram({
     client,
     guard: deps.guard,
     account: deps.account,
     peers: new PeerCache(deps.redis, deps.keys, deps.account),
     requestTimeoutMs: (deps.config.TELEGRAM_REQUEST_TIMEOUT_SECONDS ?? 60) * 1000,
-    // A long-lived account worker outlives server restarts and network outages: rebuild the connection gramjs gave up on.
-    reconnect: () => connectClient(client, server, { destroyOnFailure: false }),
+    reconnect: rebuild,
   });
+  // `client` is read at close time: the one in use then, after any rebuilds.
   return { telegram, lease, close: () => closeQuietly(client, lease) };
+}
+
+/** How long tearing a client down may take; a socket that does not close is left to the garbage collector. */
+const DESTROY_TIMEOUT_MS = 5_000;
+
+/** The part of gramjs's MTProtoSender (private in 2.26) that a destroy during its own reconnect needs. */
+interface GramjsSender {
+  _autoReconnectCallback?: () => Promise<void>;
+  disconnect(): Promise<void>;
+}
+
+/**
+ * Destroys a client for good, within DESTROY_TIMEOUT_MS. A destroy that lands while gramjs runs its own reconnect
+ * (`MTProtoSender._reconnect`) does not stop it: its `connect()` clears the "disconnected by the user" flag and, if
+ * the server is back, revives the connection, leaving a second live connection nobody uses. The reconnect ends by
+ * calling `_autoReconnectCallback`: pointed at `disconnect()`, it closes what the reconnect opened.
+ */
+async function tearDown(client: TelegramClient): Promise<void> {
+  const sender = (client as unknown as { _sender?: GramjsSender })._sender;
+  if (sender) sender._autoReconnectCallback = () => sender.disconnect();
+  await withinMs(client.destroy(), DESTROY_TIMEOUT_MS).catch(() => undefined);
+}
+
+/** The longest a connect may take: CONNECT_ATTEMPTS × (timeout + gramjs's 1 s retry delay), plus the first request. */
+function connectBudgetMs(server: TelegramServer): number {
+  return (CONNECT_ATTEMPTS * (server.connectTimeoutSeconds + 1) + server.connectTimeoutSeconds) * 1000;
+}
+
+/** `work`, or a rejection once `ms` have passed (the work itself is not stopped: the caller tears it down). */
+function withinMs<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
 
 async function closeQuietly(client: TelegramClient, lease: AccountLease): Promise<void> {
   try {
-    await client.destroy();
+    await tearDown(client);
   } finally {
     await lease.release();
   }

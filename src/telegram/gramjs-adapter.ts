@@ -45,8 +45,13 @@ export interface GramjsTelegramOptions {
    * could not be rebuilt; past this the call fails with a {@link TransportError}, so the activity is retried.
    */
   requestTimeoutMs?: number;
-  /** Reconnects a client that lost its connection (gramjs gives up reconnecting after a few tries). */
-  reconnect?: () => Promise<void>;
+  /**
+   * Replaces a connection that is lost or stuck with a new client (the old one torn down), resolving to it or
+   * failing with a {@link TransportError} within a bounded time. Called before a request when the client says it is
+   * not connected, and after a request missed its deadline: gramjs gives up reconnecting after a few tries, and a
+   * server killed during its own reconnect can leave the client connected in name with requests never answered.
+   */
+  reconnect?: () => Promise<GramjsClient>;
 }
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
@@ -97,12 +102,16 @@ function checkText(text: string, what: string): void {
  * const telegram = new GramjsTelegram({ client, guard, account: 'default', peers: new PeerCache(redis, keys, 'default') });
  */
 export class GramjsTelegram implements TelegramPort {
-  private readonly client: GramjsClient;
+  private client: GramjsClient;
   private readonly guard: CallGuard;
   private readonly account: string;
   private readonly peers: PeerCache;
   private readonly requestTimeoutMs: number;
-  private readonly reconnect?: () => Promise<void>;
+  private readonly reconnect?: () => Promise<GramjsClient>;
+  /** Set when a request missed its deadline: the connection is not trusted until it is rebuilt. */
+  private stale = false;
+  /** The rebuild under way, shared by every request that needs one (one account, one connection). */
+  private rebuilding?: Promise<GramjsClient>;
   private dialogsLoaded = false;
   /** How a takeout session sends its requests: as every other request, through the guard. */
   private readonly guarded: GuardedInvoke = (request, opts) => this.call('api', request, opts.signal, undefined, opts.method);
@@ -116,18 +125,51 @@ export class GramjsTelegram implements TelegramPort {
     this.reconnect = opts.reconnect;
   }
 
-  /** One request with a deadline, on a connection rebuilt first if gramjs lost it. */
+  /**
+   * One request with a deadline, on a connection rebuilt first if gramjs lost it or a request missed its deadline.
+   * The rebuild counts against the same deadline, so nothing here waits longer than `requestTimeoutMs`.
+   */
   private async invoke<R extends Api.AnyRequest>(request: R, method: string): Promise<R['__response']> {
-    if (this.reconnect && (this.client as { connected?: unknown }).connected === false) await this.reconnect();
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new TransportError(`Telegram did not answer ${method} within ${this.requestTimeoutMs / 1000} s: it will be retried`)), this.requestTimeoutMs);
     });
     try {
-      return await Promise.race([this.client.invoke(request), deadline]);
+      return await Promise.race([this.connectedClient().then((client) => client.invoke(request)), deadline]);
+    } catch (err) {
+      if (err instanceof TransportError && this.reconnect) {
+        // Not trusted until rebuilt; a rebuild that outlived the deadline is abandoned (the next one tears its client down).
+        this.stale = true;
+        this.rebuilding = undefined;
+      }
+      throw err;
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** The client to send with: the current one, or a new one when the current one is lost or stale. */
+  private connectedClient(): Promise<GramjsClient> {
+    const reconnect = this.reconnect;
+    if (!reconnect) return Promise.resolve(this.client);
+    if (!this.rebuilding && !this.stale && (this.client as { connected?: unknown }).connected !== false) return Promise.resolve(this.client);
+    if (this.rebuilding) return this.rebuilding;
+    const rebuild: Promise<GramjsClient> = reconnect().then(
+      (client) => {
+        if (this.rebuilding === rebuild) {
+          this.client = client;
+          this.stale = false;
+          this.rebuilding = undefined;
+        }
+        return client;
+      },
+      (err: unknown) => {
+        if (this.rebuilding === rebuild) this.rebuilding = undefined;
+        throw err;
+      },
+    );
+    this.rebuilding = rebuild;
+    return rebuild;
   }
 
   /**
@@ -458,7 +500,7 @@ export class GramjsTelegram implements TelegramPort {
     const peer = await this.inputPeer(chat, opts.signal);
     const file = new CustomFile(fileName, size, opts.path);
     // The upload is many SaveFilePart requests inside gramjs; it passes the limiter as one call.
-    const uploaded = await this.guard.safeCall(this.account, 'api', 'upload.SaveFilePart', () => this.client.uploadFile({ file, workers: 1 }), {
+    const uploaded = await this.guard.safeCall(this.account, 'api', 'upload.SaveFilePart', async () => (await this.connectedClient()).uploadFile({ file, workers: 1 }), {
       signal: opts.signal,
       mapError: (err) => mapTelegramError(err, { account: this.account, method: 'upload.SaveFilePart' }),
     });

@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
+import { randomInt } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -81,4 +83,36 @@ export function testPiltover(): PiltoverInfo {
 /** The settings that point tgpulse at the test run's piltover. */
 export function piltoverSettings(info: PiltoverInfo = testPiltover()): { TELEGRAM_SERVER: string; TELEGRAM_SERVER_KEY_FILE: string; TELEGRAM_CONNECT_TIMEOUT_SECONDS: number } {
   return { TELEGRAM_SERVER: `127.0.0.1:${info.port}`, TELEGRAM_SERVER_KEY_FILE: info.keyFile, TELEGRAM_CONNECT_TIMEOUT_SECONDS: 5 };
+}
+
+/**
+ * A TCP port on 127.0.0.1 that nothing listens on now, below 32768 (gramjs stores a session's port as a signed
+ * 16-bit number), for a server that must come back on the same address after a restart.
+ */
+export async function freeServerPort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 20_000 + randomInt(12_000);
+    const free = await new Promise<boolean>((resolve) => {
+      const probe = createServer();
+      probe.once('error', () => resolve(false));
+      probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+  throw new Error('No free port in 20000–31999 after 50 tries');
+}
+
+/** Kills a server with SIGKILL (a crash: no clean shutdown) by the pid it reported, and waits until it is gone. */
+export async function killPiltover(info: Pick<PiltoverInfo, 'pid'>, timeoutMs = 10_000): Promise<void> {
+  process.kill(info.pid, 'SIGKILL');
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      process.kill(info.pid, 0);
+    } catch {
+      return;
+    }
+    if (Date.now() > until) throw new Error(`piltover (pid ${info.pid}) still runs ${timeoutMs} ms after SIGKILL`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }

@@ -47,13 +47,13 @@ export interface PiltoverPipeline {
 
 /**
  * Starts the live pipeline exactly as production runs it (`account-main.ts`): `openTelegramAccount` from the
- * session file in `config.SESSION_DIR`, the real limiter at `ratePerSecond`, the real account worker.
+ * session file in `config.SESSION_DIR`, the real limiter at `ratePerSecond` (bucket of `burst`), the real account worker.
  */
-export async function startPiltoverPipeline(opts: { config: PiltoverConfig; account: string; dir?: string; ratePerSecond?: number; floodTimerThresholdSeconds?: number }): Promise<PiltoverPipeline> {
+export async function startPiltoverPipeline(opts: { config: PiltoverConfig; account: string; dir?: string; ratePerSecond?: number; burst?: number; floodTimerThresholdSeconds?: number }): Promise<PiltoverPipeline> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'tgpulse-piltover-'));
   const store = new LocalArtifactStore(join(dir, 'data'));
   const redis = createLimiterRedis(testStack().redisUrl);
-  const limiter = createLimiter({ redis, prefix: opts.config.REDIS_KEY_PREFIX, ratePerSecond: opts.ratePerSecond ?? 50, burst: 4 });
+  const limiter = createLimiter({ redis, prefix: opts.config.REDIS_KEY_PREFIX, ratePerSecond: opts.ratePerSecond ?? 50, burst: opts.burst ?? 4 });
   const deps = accountDepsFromConfig(opts.config, { redis, guard: limiter, account: opts.account });
   const tw = await startTestWorker({ store, openSource: openJobSource, llm: null });
   const connection = await NativeConnection.connect({ address: testStack().temporalAddress });
