@@ -1,7 +1,9 @@
 /**
- * Tokens sent to the model per history size, relative to the history's own tokens, with the number of calls and the
- * wall time against an endpoint that answers in 200 ms. Runs the real workflow on a Temporal dev server it starts,
- * against the fake chat-completions server of the tests.
+ * Tokens sent to the model per history size, relative to the history's own tokens, with the number of calls, the
+ * merges and the wall time against an endpoint that answers in 200 ms. Runs the real workflow on a Temporal dev
+ * server it starts, against the honest stand-in model of the tests (`model: 'extractor'` of the fake
+ * chat-completions server: it enforces the context and `max_tokens`, cuts a reply at `length`, and reports every
+ * planted finding it sees), over histories with 3 planted findings per 1,000 messages.
  *
  *   npx tsx bench/llm/tokens-sent.ts            # 10k and 100k messages, 128k and 8k contexts
  *   npx tsx bench/llm/tokens-sent.ts 10000      # one size
@@ -13,11 +15,12 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLlmActivities } from '../../src/activities/llm';
 import { startTemporal } from '../../src/devstack';
-import type { HistoryRef } from '../../src/domain';
+import { Summary, type HistoryRef } from '../../src/domain';
 import { tokenCounterFor, type LlmSettings } from '../../src/llm';
 import { HISTORY_PAGE_SIZE, LocalArtifactStore, writeHistoryPage } from '../../src/store';
 import { startFakeOpenAi } from '../../test/fakes/fake-openai-server';
 import { buildChat, PUBLIC_CHAT } from '../../test/llm/chat-builder';
+import { plantFacts } from '../../test/llm/planted-history';
 import type { llmSummaryTest } from './bench-workflows';
 
 const LATENCY_MS = 200;
@@ -32,7 +35,7 @@ async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   const dir = await mkdtemp(join(tmpdir(), 'tgpulse-bench-llm-'));
   const temporal = await startTemporal({ logDir: dir });
-  const fake = await startFakeOpenAi({ latencyMs: LATENCY_MS });
+  const fake = await startFakeOpenAi({ latencyMs: LATENCY_MS, model: 'extractor' });
   const [native, connection, bundle] = await Promise.all([
     NativeConnection.connect({ address: temporal.address }),
     Connection.connect({ address: temporal.address }),
@@ -45,6 +48,7 @@ async function main(): Promise<void> {
   try {
     for (const size of sizes.length ? sizes : [10_000, 100_000]) {
       const messages = buildChat(size);
+      const findings = plantFacts(messages, Math.round(size * 0.003)).size;
       const prefix = `bench/h${size}`;
       let pages = 0;
       for (let i = 0; i < messages.length; i += HISTORY_PAGE_SIZE) await writeHistoryPage(store, prefix, pages++, messages.slice(i, i + HISTORY_PAGE_SIZE));
@@ -52,6 +56,7 @@ async function main(): Promise<void> {
       const textTokens = messages.reduce((sum, m) => sum + count(m.text), 0);
       for (const model of MODELS) {
         fake.requests.length = 0;
+        fake.options.contextTokens = model.contextTokens;
         const settings: LlmSettings = {
           baseUrl: fake.baseUrl,
           apiKey: 'bench',
@@ -74,6 +79,10 @@ async function main(): Promise<void> {
         const historyTokens = fake.requests.filter((r) => r.kind === 'map').length ? await transcriptTokens(store, jobId) : 0;
         const maps = fake.requests.filter((r) => r.kind === 'map');
         const reduces = fake.requests.filter((r) => r.kind === 'reduce');
+        const summary = Summary.parse(JSON.parse((await store.get(result.summaryKey)).toString('utf8')));
+        const cut = fake.requests.filter((r) => r.finishReason === 'length').length;
+        const maxPrompt = Math.max(...fake.requests.map((r) => r.promptTokens));
+        const maxReply = Math.max(...fake.requests.map((r) => r.completionTokens ?? 0));
         const sent = result.usage.promptTokens;
         const reduceSent = reduces.reduce((s, r) => s + r.promptTokens, 0);
         const row = [
@@ -84,6 +93,9 @@ async function main(): Promise<void> {
           `${(sent / historyTokens).toFixed(3)}×`,
           `${(reduceSent / historyTokens).toFixed(3)}×`,
           `${maps.length} + ${reduces.length}`,
+          `${summary.merge?.rounds ?? 0}`,
+          `${summary.findings?.length ?? 0} of ${findings} / ${summary.merge?.inSummary ?? 0}`,
+          `${maxPrompt.toLocaleString('en-US')} + ${model.maxOutputTokens} ≤ ${model.contextTokens.toLocaleString('en-US')}; ${maxReply} ≤ ${model.maxOutputTokens}; cut ${cut}`,
           result.estimatedTokens.toLocaleString('en-US'),
           (result.usage.promptTokens + result.usage.completionTokens).toLocaleString('en-US'),
           `${seconds.toFixed(1)} s`,
@@ -102,8 +114,8 @@ async function main(): Promise<void> {
   }
   process.stdout.write(
     `\nmachine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), endpoint latency ${LATENCY_MS} ms, concurrency 4\n\n` +
-      '| messages | model | history tokens | prompt tokens sent | sent / history | of which reduce | calls (map + reduce) | estimate (upper bound) | actual (in + out) | wall time | message text alone |\n' +
-      '|---|---|---|---|---|---|---|---|---|---|---|\n' +
+      '| messages | model | history tokens | prompt tokens sent | sent / history | of which reduce | calls (map + reduce) | merge rounds | findings in JSON (of planted) / cited in points | largest prompt + max_tokens ≤ context; largest reply ≤ max_tokens; replies cut | estimate (upper bound) | actual (in + out) | wall time | message text alone |\n' +
+      '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n' +
       rows.join('\n') +
       '\n',
   );

@@ -4,14 +4,17 @@
  * clock runs only while the accumulator works. With --store the batches are first written as JSONL history pages
  * to a temporary artifact store and read back with readHistory, as the weeklyRecap activity does.
  *
- *   npx tsx bench/recap/metrics.ts [--messages 1000000] [--store]
+ * With --weeks N the same number of messages is spread over N weeks and computed in one pass by the weeks
+ * accumulator, as a recap over an export computes its trend's weeks.
+ *
+ *   npx tsx bench/recap/metrics.ts [--messages 1000000] [--store] [--weeks 8]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { ChatMessage } from '../../src/domain';
-import { createWeekAccumulator, weekRange } from '../../src/recap';
+import { createWeekAccumulator, createWeeksAccumulator, weekRange, weeksEndingAt } from '../../src/recap';
 import { HISTORY_PAGE_SIZE, LocalArtifactStore, readHistory, writeHistoryPage } from '../../src/store';
 import { generateMessages } from './generate';
 
@@ -27,9 +30,18 @@ async function main(): Promise<void> {
   const fromStore = process.argv.includes('--store');
   const week = '2026-W43';
   const zone = 'Europe/Berlin';
+  const weekCount = Number(arg('--weeks') ?? 1);
+  const weeks = weeksEndingAt(week, weekCount);
+  const first = weekRange(weeks[0]!, zone);
   const range = weekRange(week, zone);
-  const acc = createWeekAccumulator({ week, zone, memberCount: 2000 });
-  const source = generateMessages(range.start, range.end, total, { seed: 1, members: 2000 });
+  const acc =
+    weekCount > 1
+      ? (() => {
+          const many = createWeeksAccumulator({ weeks, zone, memberCount: 2000 });
+          return { add: (m: ChatMessage) => many.add(m), finish: () => many.finish().at(-1)! };
+        })()
+      : createWeekAccumulator({ week, zone, memberCount: 2000 });
+  const source = generateMessages(first.start, range.end, total, { seed: 1, members: 2000 });
   const rssStart = process.memoryUsage().rss;
   let peakRss = rssStart;
   let busyMs = 0;
@@ -83,8 +95,8 @@ async function main(): Promise<void> {
   peakRss = Math.max(peakRss, process.memoryUsage().rss, process.resourceUsage().maxRSS * 1024);
 
   const rate = Math.round(seen / (busyMs / 1000));
-  console.log(`mode            ${fromStore ? 'JSONL pages through readHistory (read + parse + metrics)' : 'in memory (metrics only)'}`);
-  console.log(`messages        ${seen.toLocaleString('en-US')} (${metrics.messages.toLocaleString('en-US')} counted, ${metrics.questions.asked.toLocaleString('en-US')} questions, ${metrics.demos.length.toLocaleString('en-US')} demos)`);
+  console.log(`mode            ${fromStore ? 'JSONL pages through readHistory (read + parse + metrics)' : 'in memory (metrics only)'}, ${weekCount} week(s) in one pass`);
+  console.log(`messages        ${seen.toLocaleString('en-US')} (last week: ${metrics.messages.toLocaleString('en-US')} counted, ${metrics.questions.asked.toLocaleString('en-US')} questions, ${metrics.demos.length.toLocaleString('en-US')} demos)`);
   console.log(`metrics time    ${(busyMs / 1000).toFixed(2)} s → ${rate.toLocaleString('en-US')} messages/s (target ≥ 200,000)`);
   console.log(`wall time       ${(wallMs / 1000).toFixed(2)} s (including generation${fromStore ? ' and writing pages' : ''})`);
   console.log(`peak RSS        ${mib(peakRss)} MiB (${mib(rssStart)} MiB at start)`);

@@ -4,7 +4,7 @@ import type { ActivityDeps } from './deps';
 import { withFailureMapping } from './failures';
 
 export function createDeliverActivities(deps: ActivityDeps) {
-  /** Delivers a stored summary where the job asked. Files are named after the job: a retry replaces them. */
+  /** Delivers a stored summary where the job asked. Files are named after the chat and the whole job id: a retry replaces them, another run writes its own. */
   async function deliverSummary(input: { jobId: string; chat: ChatInfo; summaryKey: string; delivery: Delivery }): Promise<{ files: string[] }> {
     return withFailureMapping(async () => {
       // Telegram deliveries run on the account's own worker (`deliverSummaryToChat`); the workflow routes them there.

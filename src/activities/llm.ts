@@ -1,8 +1,9 @@
 import { asyncLocalStorage } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { createHash } from 'node:crypto';
-import { BadInputError, RemoteRefusedError, Summary, TransportError, type ChatInfo, type ChatMessage, type HistoryRef, type SummaryStats, type TokenUsage } from '../domain';
+import { BadInputError, RemoteRefusedError, Summary, TransportError, type ChatInfo, type ChatMessage, type HistoryRef, type SummaryFinding, type SummaryStats, type TokenUsage } from '../domain';
 import {
+  addDropped,
   addUsage,
   chunkHistory,
   chunkPrompt,
@@ -10,16 +11,21 @@ import {
   dataBudget,
   DEFAULT_SUMMARY_PROMPT,
   estimateJob,
+  IdRanges,
   keepKnownIds,
   LlmClient,
   LlmOutputError,
   LlmSetupError,
   mergePrompt,
+  mergeRoom,
   MIN_CHUNK_TOKENS,
+  NO_DROPPED,
   NO_USAGE,
   renderDraft,
+  ReplyTooLongError,
   TokenBudgetError,
   tokenCounterFor,
+  type DroppedIds,
   type JobEstimate,
   type LlmSettings,
   type SummaryDraft,
@@ -32,6 +38,7 @@ export type LlmFailureType =
   | 'LlmNotConfigured'
   | 'LlmSetup'
   | 'LlmContextLength'
+  | 'LlmReplyTooLong'
   | 'LlmBadOutput'
   | 'LlmRateLimited'
   | 'LlmServerError'
@@ -60,8 +67,10 @@ export interface LlmPlan {
   /** Tokens of the whole transcript (the history as the model reads it). */
   historyTokens: number;
   estimate: JobEstimate;
-  /** Tokens of partial summaries one merge call can take. */
+  /** Tokens of partial summaries (as merge input) one merge call's context can take. */
   reduceBudgetTokens: number;
+  /** Tokens of summary JSON one merge reply has room for: merges are grouped to fit it (see `LlmPartial.outTokens`). */
+  mergeRoomTokens: number;
   concurrency: number;
   model: string;
 }
@@ -71,10 +80,15 @@ export interface LlmPartial {
   key: string;
   /** Tokens of the partial as merge input. */
   tokens: number;
+  /** Tokens of the partial as summary JSON: what a merge reply needs to keep all of it. */
+  outTokens: number;
+  /** Points of the partial. */
+  points: number;
   /** Usage of the call(s) that made it (zero when no call was needed). */
   usage: TokenUsage;
-  /** Cited ids that were not among the messages the model was shown, dropped. */
+  /** Cited ids that were not among the messages the model was shown, dropped (`dropped` says why). */
   droppedIds: number;
+  dropped: DroppedIds;
 }
 
 export interface ReduceSummariesInput {
@@ -85,6 +99,15 @@ export interface ReduceSummariesInput {
   final: boolean;
   /** Usage of every call before this one, for the final `Summary`. */
   usageSoFar?: TokenUsage;
+  /** Ids dropped by every call before this one, for the final `Summary`. */
+  droppedSoFar?: DroppedIds;
+  /** Merge calls and rounds before this one, for the final `Summary`. */
+  mergesSoFar?: { calls: number; rounds: number };
+  /**
+   * After a reply was cut at `LLM_MAX_OUTPUT_TOKENS`: divide the points the merge may keep by this (1 by default),
+   * so the model compresses harder.
+   */
+  squeeze?: number;
 }
 
 interface StoredPlan {
@@ -94,6 +117,8 @@ interface StoredPlan {
   prompt: string;
   stats: SummaryStats;
   model: string;
+  /** Every message id of the history, as runs: an id outside them is invented. */
+  historyIds: readonly (readonly [number, number])[];
 }
 
 interface StoredChunk {
@@ -107,8 +132,15 @@ interface StoredChunk {
   citableIds: number[];
 }
 
+/** A map-level point, before the final summary says whether it cites it. */
+type Finding = Omit<SummaryFinding, 'inSummary'>;
+
 interface StoredPartial extends LlmPartial {
   draft: SummaryDraft;
+  /** Every map-level finding under this partial, oldest first: merges carry them all up, whatever they keep. */
+  findings: Finding[];
+  /** Parts (map partials) under this partial. */
+  parts: number;
 }
 
 const JOB_ID = /^[A-Za-z0-9._-]+$/;
@@ -148,7 +180,7 @@ export function createLlmActivities(deps: LlmActivityDeps) {
     return count(p.system) + count(p.user);
   }
   function reducePromptTokens(count: TokenCounter, request: string, chatTitle: string): number {
-    const p = mergePrompt({ request, chatTitle, partials: '', final: true });
+    const p = mergePrompt({ request, chatTitle, partials: '', final: true, points: 99_999, maxPoints: 9_999 });
     return count(p.system) + count(p.user);
   }
 
@@ -184,7 +216,15 @@ export function createLlmActivities(deps: LlmActivityDeps) {
           .update(JSON.stringify([settings.model, settings.contextTokens, settings.maxOutputTokens, prompt, input.history, input.chat]))
           .digest('hex')
           .slice(0, 12);
-        const plan: StoredPlan = { fingerprint, history: input.history, chat: input.chat, prompt, stats: statsOf(messages), model: settings.model };
+        const plan: StoredPlan = {
+          fingerprint,
+          history: input.history,
+          chat: input.chat,
+          prompt,
+          stats: statsOf(messages),
+          model: settings.model,
+          historyIds: IdRanges.of(messages.map((m) => m.id)).runs,
+        };
         const chunks = chunkHistory(messages, count, budget);
         const stored = chunks.map((c, i): StoredChunk => ({ id: String(i + 1).padStart(6, '0'), part: String(i + 1), parts: chunks.length, ...c }));
         const reduceBudget = dataBudget(settings, reducePromptTokens(count, prompt, input.chat.title));
@@ -192,7 +232,8 @@ export function createLlmActivities(deps: LlmActivityDeps) {
           chunkTokens: chunks.map((c) => c.tokens),
           mapPromptTokens: mapPrompt,
           reducePromptTokens: reducePromptTokens(count, prompt, input.chat.title),
-          reduceBudget,
+          // Merges are sized by what their reply can hold: at worst, pairs of full partials.
+          reduceBudget: Math.min(reduceBudget, mergeRoom(settings)),
           settings,
         });
         if (estimate.tokens > settings.maxTokensPerJob) throw new TokenBudgetError(estimate.tokens, settings.maxTokensPerJob, estimate.calls);
@@ -204,6 +245,7 @@ export function createLlmActivities(deps: LlmActivityDeps) {
           historyTokens: chunks.reduce((sum, c) => sum + c.tokens, 0),
           estimate,
           reduceBudgetTokens: reduceBudget,
+          mergeRoomTokens: mergeRoom(settings),
           concurrency: settings.concurrency,
           model: settings.model,
         };
@@ -223,8 +265,11 @@ export function createLlmActivities(deps: LlmActivityDeps) {
           chunkPrompt({ request: plan.prompt, chatTitle: plan.chat.title, transcript: chunk.text, part: chunk.part, parts: chunk.parts }),
           signal(),
         );
-        const kept = keepKnownIds(reply.draft, new Set(chunk.citableIds));
-        const partial: StoredPartial = { key, tokens: count(renderDraft(kept.draft)), usage: reply.usage, droppedIds: kept.droppedIds + reply.unreadableIds, draft: kept.draft };
+        const kept = keepKnownIds(reply.draft, new Set(chunk.citableIds), historyHas(plan));
+        const findings = kept.draft.sections.flatMap((s) => s.points.map((p): Finding => ({ part: chunk.part, heading: s.heading, text: p.text, messageIds: p.messageIds })));
+        // Ids the model wrote in an unreadable form are counted as invented: they name no message.
+        const dropped = addDropped(kept.dropped, { invented: reply.unreadableIds, outOfRange: 0 });
+        const partial = stored(key, kept.draft, reply.usage, dropped, findings, 1, count);
         await store.put(key, JSON.stringify(partial));
         return publicPart(partial);
       });
@@ -234,7 +279,7 @@ export function createLlmActivities(deps: LlmActivityDeps) {
      * Splits a chunk the endpoint refused as too long into smaller ones (half its size, or what fits the context
      * the server reported). Fails non-retryably when even small chunks are refused: the configured context is wrong.
      */
-    async splitChunk(input: { jobId: string; chunk: string; contextTokens?: number }): Promise<string[]> {
+    async splitChunk(input: { jobId: string; chunk: string; contextTokens?: number; reason?: 'context' | 'reply' }): Promise<string[]> {
       return asFailure(async () => {
         const { settings, count } = configured();
         const plan = await readPlan(input.jobId);
@@ -242,6 +287,12 @@ export function createLlmActivities(deps: LlmActivityDeps) {
         let target = Math.floor(chunk.tokens / 2);
         if (input.contextTokens && input.contextTokens < settings.contextTokens) {
           target = Math.min(target, dataBudget(settings, mapPromptTokens(count, plan.prompt, plan.chat.title), input.contextTokens));
+        }
+        if (target < MIN_CHUNK_TOKENS && input.reason === 'reply') {
+          throw new LlmSetupError(
+            `model ${settings.model} could not fit its summary of a ${chunk.tokens}-token part of the chat in LLM_MAX_OUTPUT_TOKENS (${settings.maxOutputTokens}), even after the part was split`,
+            'raise LLM_MAX_OUTPUT_TOKENS, or ask for something shorter in the prompt',
+          );
         }
         if (target < MIN_CHUNK_TOKENS) {
           throw new LlmSetupError(
@@ -265,17 +316,11 @@ export function createLlmActivities(deps: LlmActivityDeps) {
       return asFailure(async () => {
         configured();
         const plan = await readPlan(input.jobId);
-        const digest = createHash('sha256').update(JSON.stringify([input.inputs, input.final])).digest('hex').slice(0, 16);
+        const digest = createHash('sha256').update(JSON.stringify([input.inputs, input.final, input.squeeze ?? 1])).digest('hex').slice(0, 16);
         const key = `${base(input.jobId)}/${plan.fingerprint}/merge-${digest}.json`;
         const merged = await mergeOnce(key, input, plan);
         if (!input.final) return publicPart(merged);
-        const summary = Summary.parse({
-          title: merged.draft.title || plan.chat.title,
-          sections: merged.draft.sections,
-          stats: plan.stats,
-          model: plan.model,
-          usage: addUsage(input.usageSoFar ?? NO_USAGE, merged.usage),
-        });
+        const summary = finalSummary(plan, merged, input);
         const summaryKey = `${base(input.jobId)}/${plan.fingerprint}/summary-${digest}.json`;
         await store.put(summaryKey, JSON.stringify(summary, null, 2));
         return { ...publicPart(merged), key: summaryKey };
@@ -287,29 +332,103 @@ export function createLlmActivities(deps: LlmActivityDeps) {
   async function mergeOnce(key: string, input: ReduceSummariesInput, plan: StoredPlan): Promise<StoredPartial> {
     const done = await store.tryGet(key);
     if (done) return JSON.parse(done.toString('utf8')) as StoredPartial;
-    const { client, count } = configured();
+    const { settings, client, count } = configured();
     const parts = await Promise.all(input.inputs.map((k) => readJson<StoredPartial>(k)));
     let draft: SummaryDraft = parts[0]?.draft ?? { title: '', sections: [] };
     let usage = NO_USAGE;
-    let droppedIds = 0;
+    let dropped = NO_DROPPED;
     if (parts.length > 1) {
       const partials = parts.map((p, i) => `## Part ${i + 1}\n${renderDraft(p.draft)}`).join('\n\n');
-      const reply = await client.summarize(mergePrompt({ request: plan.prompt, chatTitle: plan.chat.title, partials, final: input.final }), signal());
+      // What the reply has room for, in points of the size the partials' points have: when the partials hold more,
+      // the model is told to choose, rather than be cut at the length limit.
+      const points = parts.reduce((sum, p) => sum + p.points, 0);
+      const outTokens = parts.reduce((sum, p) => sum + p.outTokens, 0);
+      const perPoint = Math.max(1, outTokens / Math.max(1, points));
+      // After a cut reply, fewer points than before, even when the partials' points seemed to fit.
+      const squeeze = input.squeeze ?? 1;
+      const maxPoints = Math.max(1, Math.floor(Math.min(mergeRoom(settings) / perPoint, squeeze > 1 ? points : Infinity) / squeeze));
+      const reply = await client.summarize(mergePrompt({ request: plan.prompt, chatTitle: plan.chat.title, partials, final: input.final, points, maxPoints }), signal());
       // The merge saw only the partials, so only ids they cite (each already checked against its chunk) may stay.
       const cited = new Set(parts.flatMap((p) => p.draft.sections.flatMap((s) => s.points.flatMap((pt) => pt.messageIds))));
-      const kept = keepKnownIds(reply.draft, cited);
+      const kept = keepKnownIds(reply.draft, cited, historyHas(plan));
       draft = kept.draft;
       usage = reply.usage;
-      droppedIds = kept.droppedIds + reply.unreadableIds;
+      dropped = addDropped(kept.dropped, { invented: reply.unreadableIds, outOfRange: 0 });
     }
-    const merged: StoredPartial = { key, tokens: count(renderDraft(draft)), usage, droppedIds, draft };
+    const findings = parts.flatMap((p) => p.findings);
+    const merged = stored(key, draft, usage, dropped, findings, parts.reduce((sum, p) => sum + p.parts, 0), count);
     await store.put(key, JSON.stringify(merged));
     return merged;
   }
 }
 
+function stored(key: string, draft: SummaryDraft, usage: TokenUsage, dropped: DroppedIds, findings: Finding[], parts: number, count: TokenCounter): StoredPartial {
+  return {
+    key,
+    tokens: count(renderDraft(draft)),
+    outTokens: count(JSON.stringify(draft)),
+    points: draft.sections.reduce((sum, s) => sum + s.points.length, 0),
+    usage,
+    droppedIds: dropped.invented + dropped.outOfRange,
+    dropped,
+    draft,
+    findings,
+    parts,
+  };
+}
+
+/** Whether an id is a message of the plan's history. */
+function historyHas(plan: StoredPlan): (id: number) => boolean {
+  const ranges = IdRanges.fromRuns(plan.historyIds);
+  return (id) => ranges.has(id);
+}
+
+/**
+ * The `Summary` of the last merge: its points, every finding with whether the points cite it, how the findings were
+ * merged, the ids dropped by every call, and notes saying so in words.
+ */
+function finalSummary(plan: StoredPlan, merged: StoredPartial, input: ReduceSummariesInput): Summary {
+  const cited = new Set(merged.draft.sections.flatMap((s) => s.points.flatMap((p) => p.messageIds)));
+  const findings: SummaryFinding[] = merged.findings.map((f) => ({ ...f, inSummary: f.messageIds.some((id) => cited.has(id)) }));
+  const inSummary = findings.filter((f) => f.inSummary).length;
+  const mergeCalls = (input.mergesSoFar?.calls ?? 0) + (merged.usage.calls > 0 ? 1 : 0);
+  const rounds = (input.mergesSoFar?.rounds ?? 0) + (merged.usage.calls > 0 ? 1 : 0);
+  const droppedIds = addDropped(input.droppedSoFar ?? NO_DROPPED, merged.dropped);
+  const merge = { parts: merged.parts, findings: findings.length, inSummary, leftOut: findings.length - inSummary, mergeCalls, rounds };
+  return Summary.parse({
+    title: merged.draft.title || plan.chat.title,
+    sections: merged.draft.sections,
+    stats: plan.stats,
+    model: plan.model,
+    usage: addUsage(input.usageSoFar ?? NO_USAGE, merged.usage),
+    findings,
+    merge,
+    droppedIds,
+    notes: summaryNotes(merge, droppedIds),
+  });
+}
+
+/** The merge and the dropped ids in words, for the reader of the summary. */
+export function summaryNotes(merge: { parts: number; findings: number; inSummary: number; leftOut: number; mergeCalls: number; rounds: number }, dropped: DroppedIds): string[] {
+  const notes: string[] = [];
+  const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+  if (merge.parts > 1) {
+    notes.push(
+      `Merged ${plural(merge.findings, 'finding')} from ${plural(merge.parts, 'part')} of the chat in ${plural(merge.mergeCalls, 'merge call')} (${plural(merge.rounds, 'round')}); ` +
+        (merge.leftOut > 0
+          ? `${plural(merge.leftOut, 'finding')} did not fit and ${merge.leftOut === 1 ? 'is' : 'are'} left out of the points above, but kept with ${merge.leftOut === 1 ? 'its' : 'their'} message ids in the JSON result ("findings").`
+          : 'every one is cited above, and all are in the JSON result ("findings").'),
+    );
+  }
+  const parts: string[] = [];
+  if (dropped.invented > 0) parts.push(`${plural(dropped.invented, 'message id')} the model invented (no such message in the history)`);
+  if (dropped.outOfRange > 0) parts.push(`${plural(dropped.outOfRange, 'real message id')} outside the part of the chat the model was given`);
+  if (parts.length) notes.push(`Dropped ${parts.join(' and ')}: never linked.`);
+  return notes;
+}
+
 function publicPart(p: StoredPartial): LlmPartial {
-  return { key: p.key, tokens: p.tokens, usage: p.usage, droppedIds: p.droppedIds };
+  return { key: p.key, tokens: p.tokens, outTokens: p.outTokens, points: p.points, usage: p.usage, droppedIds: p.droppedIds, dropped: p.dropped };
 }
 
 function signal(): AbortSignal | undefined {
@@ -342,6 +461,7 @@ export function toLlmFailure(err: unknown): unknown {
     ApplicationFailure.create({ message, type, nonRetryable, ...extra });
   if (err instanceof ApplicationFailure) return err;
   if (err instanceof TokenBudgetError) return fail('TokenBudgetExceeded', err.message, true, { details: [{ estimatedTokens: err.estimatedTokens, limit: err.limit }] });
+  if (err instanceof ReplyTooLongError) return fail('LlmReplyTooLong', err.message, true, { details: [{ usage: err.usage }] });
   if (err instanceof ContextLengthError) return fail('LlmContextLength', err.message, true, { details: [{ contextTokens: err.contextTokens ?? null }] });
   if (err instanceof LlmOutputError) return fail('LlmBadOutput', err.message, true);
   if (err instanceof BadInputError) return fail('LlmSetup', err.message, true);

@@ -1,11 +1,16 @@
-import { copyFile, mkdir, rename } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { copyFile, mkdir, rename, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { BadInputError, Summary, type ChatInfo, type ChatMessage, type HistoryRef } from '../domain';
+import { BadInputError, Summary, type ChatInfo, type ChatMessage, type HistoryRef, type JobSource, type WeeklyMetrics } from '../domain';
 import { compileDetectors, isBot } from '../detectors';
 import { slug } from '../deliver';
 import {
+  ANSWERS_AFTER_MS,
   buildRecapDigest,
-  createWeekAccumulator,
+  coverageOf,
+  createWeeksAccumulator,
+  describeCoverage,
+  hasData,
   formatWeekSpan,
   lastCompletedWeek,
   loadTrend,
@@ -13,9 +18,13 @@ import {
   RECAP_SECTIONS,
   renderInfographicPng,
   renderInfographicSvg,
+  saveTrendWeek,
   saveWeeklyMetrics,
+  TREND_WEEKS,
   weekMetricsKey,
   weekRange,
+  weeksEndingAt,
+  type SourceSpan,
 } from '../recap';
 import { HISTORY_PAGE_SIZE, readHistory, writeHistoryPage } from '../store';
 import type { ActivityDeps } from './deps';
@@ -26,7 +35,7 @@ import { MAX_MESSAGE_CHARS } from '../telegram';
 /** History read before the week: replies in the week to Sunday-night questions still find what they answer. */
 export const CONTEXT_BEFORE_MS = 24 * 3600_000;
 /** History read after the week (never past the run's time): answers to the week's questions that came late. */
-export const ANSWERS_AFTER_MS = 2 * 24 * 3600_000;
+export { ANSWERS_AFTER_MS };
 /** Telegram's limit on a photo or document caption, in characters. */
 export const CAPTION_LIMIT = 1024;
 
@@ -35,13 +44,18 @@ export const recapKeyPrefix = (chatId: number, week: string) => `cohorts/${chatI
 /** What tgpulse knows of a cohort's chat (title, the names it was recapped under), for `recap history <name>`. */
 export const cohortChatKey = (chatId: number) => `cohorts/${chatId}/chat.json`;
 
+/** Where the extent of an export is remembered, per file version (path, size, modification time, chat). */
+export const sourceSpanKey = (fingerprint: string) => `sources/spans/${fingerprint}.json`;
+
 /** Which week a run recaps and which span of history it reads for it. */
 export interface RecapPlan {
   week: string;
+  /** The weeks computed, oldest first, ending with `week`: the trend's earlier weeks too, when asked for. */
+  weeks: string[];
   /** The week's [start, end), ISO 8601 UTC. */
   start: string;
   end: string;
-  /** What to extract: from a day before the week to a little after it, ISO 8601 UTC. */
+  /** What to extract: from a day before the first week to a little after the last, ISO 8601 UTC. */
   since: string;
   until: string;
 }
@@ -53,6 +67,13 @@ export interface ComputeRecapWeekInput {
   /** The cohort's name on the CLI, remembered beside the chat so `recap history <name>` finds it. */
   name: string;
   week: string;
+  /**
+   * Earlier weeks to compute in the same pass (oldest first; `week` may be among them), so the first recap of an
+   * export shows the whole trend. Each is stored unless a stored record holds more of it (see `saveTrendWeek`).
+   */
+  earlierWeeks?: string[];
+  /** What the source holds; a week outside it is "no data", a week partly inside it partial. Open-ended when absent. */
+  span?: SourceSpan;
   zone: string;
   detectors?: Record<string, unknown>;
   botIds?: string[];
@@ -66,9 +87,16 @@ export interface ComputeRecapWeekOutput {
   metricsKey: string;
   messages: number;
   demos: number;
+  /** Decisions the week recorded. */
+  decisions: number;
   questions: number;
   /** The week's messages only; present when `keepWeekHistory` was asked. */
   weekHistory?: HistoryRef;
+  /** How much of the week the source holds, and what that means for people (null for a full week). */
+  coverage: 'full' | 'partial' | 'none';
+  coverageNote: string | null;
+  /** Earlier weeks stored by this run for the trend. */
+  storedEarlier: string[];
   /** What to ask the LLM for, numbers of the week included. */
   llmPrompt: string;
 }
@@ -98,9 +126,11 @@ export function createRecapActivities(deps: ActivityDeps) {
 
   /**
    * Picks the week (the given one, or the last completed one at `at` in the cohort's zone) and the span of history
-   * to read. Refuses a bad zone, a bad week id, and a week that has not ended at `at`.
+   * to read: with `trend`, from the first week of the trend, so one pass computes the earlier weeks too (for an
+   * export, where reading them costs nothing more than the read the extraction makes anyway). Refuses a bad zone, a
+   * bad week id, and a week that has not ended at `at`.
    */
-  async function planRecapWeek(input: { zone: string; at: string; week?: string }): Promise<RecapPlan> {
+  async function planRecapWeek(input: { zone: string; at: string; week?: string; trend?: boolean }): Promise<RecapPlan> {
     return withFailureMapping(async () => {
       const at = new Date(input.at);
       const week = input.week ?? lastCompletedWeek(at, input.zone);
@@ -112,11 +142,13 @@ export function createRecapActivities(deps: ActivityDeps) {
         );
       }
       const until = Math.min(at.getTime(), range.end.getTime() + ANSWERS_AFTER_MS);
+      const weeks = weeksEndingAt(range.week, input.trend ? TREND_WEEKS : 1);
       return {
         week: range.week,
+        weeks,
         start: range.start.toISOString(),
         end: range.end.toISOString(),
-        since: new Date(range.start.getTime() - CONTEXT_BEFORE_MS).toISOString(),
+        since: new Date(weekRange(weeks[0]!, input.zone).start.getTime() - CONTEXT_BEFORE_MS).toISOString(),
         until: new Date(until).toISOString(),
       };
     });
@@ -127,16 +159,19 @@ export function createRecapActivities(deps: ActivityDeps) {
     return withFailureMapping(async () => {
       const memberCount = input.chat.memberCount || input.memberCount;
       const botIds = await withBotNames(input.history, input.botIds ?? []);
-      const acc = createWeekAccumulator({
-        week: input.week,
+      const weeks = [...new Set([...(input.earlierWeeks ?? []), input.week])];
+      const acc = createWeeksAccumulator({
+        weeks,
         zone: input.zone,
         chatId: input.chat.id,
         detectors: compileDetectors(input.detectors ?? {}),
         botIds,
         ...(memberCount ? { memberCount } : {}),
+        ...(input.span ? { span: input.span } : {}),
       });
-      const startMs = acc.range.start.getTime();
-      const endMs = acc.range.end.getTime();
+      const range = weekRange(input.week, input.zone);
+      const startMs = range.start.getTime();
+      const endMs = range.end.getTime();
       const weekPrefix = `jobs/${input.jobId}/week-history`;
       let page: ChatMessage[] = [];
       let pages = 0;
@@ -157,24 +192,33 @@ export function createRecapActivities(deps: ActivityDeps) {
         await writeHistoryPage(store, weekPrefix, pages++, page);
         kept += page.length;
       }
-      const metrics = acc.finish();
+      const all = acc.finish();
+      const metrics = all.find((m) => m.week === range.week)!;
+      // The week asked for is stored whatever it holds (a rerun replaces it; "no data" is what the user must see);
+      // earlier weeks only add to what is stored.
       const { key } = await saveWeeklyMetrics(store, metrics);
+      const storedEarlier: string[] = [];
+      for (const m of all) if (m.week !== metrics.week && (await saveTrendWeek(store, m))) storedEarlier.push(m.week);
       await rememberCohort(input.chat, input.name);
       return {
         chatId: metrics.chatId,
         metricsKey: key,
         messages: metrics.messages,
         demos: metrics.demos.length,
+        decisions: metrics.decisions?.length ?? 0,
         questions: metrics.questions.asked,
+        coverage: coverageOf(metrics),
+        coverageNote: describeCoverage(metrics),
+        storedEarlier,
         ...(input.keepWeekHistory ? { weekHistory: { prefix: weekPrefix, pages, messages: kept } } : {}),
-        llmPrompt: recapPrompt(input.week, input.zone, metrics.messages, metrics.activeMembers, metrics.demos.length, metrics.blockers.length, metrics.questions),
+        llmPrompt: recapPrompt(input.week, input.zone, metrics, describeCoverage(metrics)),
       };
     });
   }
 
   /**
    * Exports name the members of an invite by name only (`name:<name>`), so a bot invited into the group would count
-   * as a new member. A first pass over the (one-week) history learns the names the known bots post under.
+   * as a new member. A first pass over the history learns the names the known bots post under.
    */
   async function withBotNames(history: HistoryRef, botIds: string[]): Promise<string[]> {
     const known = new Set(botIds);
@@ -218,7 +262,11 @@ export function createRecapActivities(deps: ActivityDeps) {
       };
       await store.put(keys.pngKey, png);
       await store.put(keys.svgKey, svg);
-      await store.put(keys.markdownKey, renderMarkdown(summary, input.chat));
+      let markdown = renderMarkdown(summary, input.chat);
+      // The Markdown's byline counts messages and people; for a week without data "0 messages" would read as a
+      // quiet week, so the byline says what the week is instead.
+      if (!hasData(metrics)) markdown = markdown.replace(/^_\d+ messages · \d+ people/m, '_no data for this week');
+      await store.put(keys.markdownKey, markdown);
       await store.put(keys.summaryKey, JSON.stringify(summary, null, 2));
       await store.put(keys.textKey, JSON.stringify(parts));
       return { ...keys, parts: parts.length };
@@ -267,16 +315,58 @@ export function createRecapActivities(deps: ActivityDeps) {
     return { files: input.keys.map((k) => store.pathOf(k)) };
   }
 
-  return { planRecapWeek, computeRecapWeek, renderRecap, recapPosts, deliverRecapFiles, recapPaths };
+  /**
+   * What an export holds: the dates of its first and last message (any kind), read in one pass and remembered per
+   * file version, so a backfill of many weeks over one export reads it for this once. A live chat is not read here:
+   * it holds everything up to now (`{ first: chat.createdAt ?? null, last: null }`).
+   */
+  async function recapSourceSpan(input: { source: JobSource }): Promise<SourceSpan> {
+    return withFailureMapping(async () => {
+      if (input.source.kind !== 'export') return { first: null, last: null };
+      const key = sourceSpanKey(await exportFingerprint(input.source.path, input.source.chat));
+      const cached = await store.tryGet(key);
+      if (cached) return JSON.parse(cached.toString('utf8')) as SourceSpan;
+      const source = await deps.openSource(input.source);
+      let first: string | null = null;
+      let last: string | null = null;
+      for await (const m of source.messages({})) {
+        first ??= m.date;
+        last = m.date;
+      }
+      const span: SourceSpan = first === null ? { first: null, last: null, empty: true } : { first, last };
+      await store.put(key, JSON.stringify(span));
+      return span;
+    });
+  }
+
+  return { planRecapWeek, recapSourceSpan, computeRecapWeek, renderRecap, recapPosts, deliverRecapFiles, recapPaths };
+}
+
+/** An export file's version: its real path, size and modification time (a folder stands for its result.json). */
+async function exportFingerprint(path: string, chat: string | undefined): Promise<string> {
+  let file = resolve(path);
+  let info = await stat(file).catch(() => null);
+  if (info?.isDirectory()) {
+    file = join(file, 'result.json');
+    info = await stat(file).catch(() => null);
+  }
+  const version = info ? `${info.size}:${info.mtimeMs}` : 'missing';
+  return createHash('sha256').update(`${file}\n${chat ?? ''}\n${version}`).digest('hex').slice(0, 32);
 }
 
 /** The LLM's request for a recap: the same sections as the digest, the week's numbers given so it does not count. */
-function recapPrompt(week: string, zone: string, messages: number, active: number, demos: number, blockers: number, questions: { asked: number; answered: number }): string {
+function recapPrompt(week: string, zone: string, m: WeeklyMetrics, coverage: string | null): string {
+  const { messages, activeMembers: active, questions } = m;
   return [
+    ...(coverage ? [`The source does not hold the whole week: ${coverage}. Say so first, and do not compare this week with whole weeks.`] : []),
     `Write the weekly recap of this cohort group for ${week} (${formatWeekSpan(week, zone)}), for its members and organizers.`,
     `Use these headings, leaving out any with nothing to say: ${RECAP_SECTIONS.join(', ')}.`,
     'Highlights: what the week was about. Demos: what people shipped or showed, by whom. Blockers: who is stuck on what, and whether they got help.',
-    'Open questions: questions nobody answered. Shout-outs: people who helped others or shipped.',
-    `The week's numbers, already counted (use them, do not recount): ${messages} messages from ${active} active members, ${demos} demos, ${blockers} blockers, ${questions.answered} of ${questions.asked} questions answered.`,
+    'Decisions: what the group or a builder settled ("we decided", "let\'s go with"), by whom.',
+    'Open questions: questions nobody answered, the ones others wanted answered and the longest waiting first. Shout-outs: people who helped others or shipped.',
+    `The week's numbers, already counted (use them, do not recount): ${messages} messages from ${active} active members, ${m.demos.length} demos, ${m.blockers.length} blockers, ${m.decisions?.length ?? 0} decisions, ${questions.answered} of ${questions.asked} questions answered.`,
+    // The ids the counting found, so the model cites the same messages the numbers rest on.
+    ...(m.decisions?.length ? [`Decisions found, heaviest first (message ids): ${m.decisions.slice(0, 20).map((d) => d.messageId).join(', ')}.`] : []),
+    ...(questions.open.length ? [`Open questions, heaviest first (message ids): ${questions.open.slice(0, 20).map((q) => q.messageId).join(', ')}.`] : []),
   ].join('\n');
 }

@@ -25,6 +25,8 @@ export function renderMarkdown(summary: Summary, chat: Pick<ChatInfo, 'id' | 'ty
     const cost = u.costUsd !== undefined ? ` · $${u.costUsd.toFixed(4)}` : '';
     lines.push(`_LLM usage: ${u.calls} calls · ${u.promptTokens} prompt + ${u.completionTokens} completion tokens${cost}_`, '');
   }
+  // How the merge went and which cited ids were dropped: a reader should see what the points may not cover.
+  for (const note of summary.notes ?? []) lines.push(`_${escapeMarkdown(note)}_`, '');
   return lines.join('\n');
 }
 

@@ -37,5 +37,6 @@ export function renderTelegramText(summary: Summary, chat: Pick<ChatInfo, 'id' |
       lines.push(`• ${point.text}${urls.length ? ` ${urls.join(' ')}` : ''}`);
     }
   }
+  if (summary.notes?.length) lines.push('', ...summary.notes);
   return splitForTelegram(lines.join('\n'), options.limit);
 }

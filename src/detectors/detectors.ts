@@ -23,7 +23,7 @@ const Host = z
   .transform((s) => s.toLowerCase());
 
 /**
- * What marks a message as one kind (demo, blocker, question):
+ * What marks a message as one kind (demo, blocker, decision, question):
  * - `hashtags`: `#demo` anywhere in the text, case-insensitive;
  * - `phrases`: a word or words, case-insensitive, matched on word boundaries (so "demo" does not match "demolish");
  *   a trailing `*` matches any ending, for inflected languages (`застрял*` matches застрял, застряла, застряли);
@@ -70,6 +70,7 @@ export const DetectorConfig = z
     useDefaults: z.boolean().default(true),
     demo: DetectorRules.optional(),
     blocker: DetectorRules.optional(),
+    decision: DetectorRules.optional(),
     question: QuestionRules.optional(),
   })
   .strict();
@@ -79,9 +80,9 @@ export type DetectorConfig = z.infer<typeof DetectorConfig>;
 interface Defaults {
   demo: DetectorRules;
   blocker: DetectorRules;
+  decision: DetectorRules;
   question: QuestionRules;
 }
-
 
 /** Built-in rules per language. Kept short and unambiguous: a false "demo" is worse than a missed one. */
 export const DEFAULT_DETECTORS: Record<DetectorLanguage, Defaults> = {
@@ -94,6 +95,13 @@ export const DEFAULT_DETECTORS: Record<DetectorLanguage, Defaults> = {
     blocker: {
       hashtags: ['blocker', 'blocked', 'stuck', 'help'],
       phrases: ['stuck', 'blocked', 'blocker', "can't figure out", 'cannot figure out', "can't get", 'help needed', 'need help', "doesn't work", 'does not work', 'not working', 'keeps failing'],
+      linkHosts: [],
+    },
+    // A decision is the group (or a builder) settling something: the phrases say so outright, since "we could use X"
+    // is still a discussion.
+    decision: {
+      hashtags: ['decision', 'decided', 'agreed'],
+      phrases: ['we decided', "we've decided", 'we have decided', 'decided to', 'decision:', 'decision is', "let's go with", 'lets go with', "we'll use", 'we will use', "we're going with", 'going with', 'settled on', 'we agreed', 'agreed on', 'final call', 'the plan is'],
       linkHosts: [],
     },
     question: {
@@ -115,6 +123,11 @@ export const DEFAULT_DETECTORS: Record<DetectorLanguage, Defaults> = {
       phrases: ['застрял*', 'блокер', 'заблокирован*', 'не могу понять', 'не получается', 'не работает', 'нужна помощь', 'помогите', 'никак не'],
       linkHosts: [],
     },
+    decision: {
+      hashtags: ['решение', 'решили', 'договорились'],
+      phrases: ['решили', 'решено', 'решение:', 'договорились', 'остановились на', 'остановимся на', 'будем использовать', 'берём', 'берем', 'итог:', 'итого:'],
+      linkHosts: [],
+    },
     question: {
       hashtags: ['вопрос'],
       phrases: [],
@@ -129,8 +142,14 @@ export const DEFAULT_DETECTORS: Record<DetectorLanguage, Defaults> = {
 export interface Detection {
   demo: boolean;
   blocker: boolean;
+  decision: boolean;
   question: boolean;
+  /** Set when the message names the hashtags of two kinds ("post #demo when you ship, #blocker when stuck"): it explains the group's conventions rather than being either kind. */
+  conventions?: true;
 }
+
+/** The kinds a message can be detected as. */
+export type DetectionKind = 'demo' | 'blocker' | 'decision' | 'question';
 
 /** Compiled detectors: call `detect` once per message. */
 export interface Detectors {
@@ -192,10 +211,10 @@ export function compileDetectors(input: DetectorConfigInput | unknown = {}): Det
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const where = issue.path.length ? issue.path.join('.') : 'detectors';
-    throw new BadInputError(`bad detector config at ${where}: ${issue.message}`, 'see DetectorConfig in src/recap/detectors.ts for the shape', { cause: parsed.error });
+    throw new BadInputError(`bad detector config at ${where}: ${issue.message}`, 'see DetectorConfig in src/detectors/detectors.ts for the shape', { cause: parsed.error });
   }
   const config = parsed.data;
-  const merged = (kind: 'demo' | 'blocker'): DetectorRules => {
+  const merged = (kind: 'demo' | 'blocker' | 'decision'): DetectorRules => {
     const own = config[kind] ?? { hashtags: [], phrases: [], linkHosts: [] };
     const bases = config.useDefaults ? config.languages.map((l) => DEFAULT_DETECTORS[l][kind]) : [];
     return {
@@ -208,6 +227,7 @@ export function compileDetectors(input: DetectorConfigInput | unknown = {}): Det
   const baseQ = config.useDefaults ? config.languages.map((l) => DEFAULT_DETECTORS[l].question) : [];
   const demo = compileRules(merged('demo'));
   const blocker = compileRules(merged('blocker'));
+  const decision = compileRules(merged('decision'));
   const question = compileRules({
     hashtags: [...baseQ.flatMap((b) => b.hashtags), ...(ownQ?.hashtags ?? [])],
     phrases: [...baseQ.flatMap((b) => b.phrases), ...(ownQ?.phrases ?? [])],
@@ -219,7 +239,7 @@ export function compileDetectors(input: DetectorConfigInput | unknown = {}): Det
   return {
     config,
     detect(text, links) {
-      const result: Detection = { demo: false, blocker: false, question: false };
+      const result: Detection = { demo: false, blocker: false, decision: false, question: false };
       if (text.length === 0 && !links?.length) return result;
       // Hashtags and URLs are rare: a cheap `includes` keeps the common message off the global regexes.
       if (text.includes('#')) {
@@ -227,9 +247,13 @@ export function compileDetectors(input: DetectorConfigInput | unknown = {}): Det
           const tag = m[1]!.toLowerCase();
           if (demo.hashtags.has(tag)) result.demo = true;
           if (blocker.hashtags.has(tag)) result.blocker = true;
+          if (decision.hashtags.has(tag)) result.decision = true;
           if (question.hashtags.has(tag)) result.question = true;
         }
       }
+      // "Post #demo when you ship, #blocker when stuck": a message naming the tags of two kinds explains the group's
+      // conventions. The kinds stay set (a recap counts every #demo), the flag lets a digest leave it out.
+      if (Number(result.demo) + Number(result.blocker) + Number(result.decision) > 1) result.conventions = true;
       if (!result.blocker && blocker.phrases?.test(text)) result.blocker = true;
       if (!result.question) {
         const trimmed = text.trimEnd();
@@ -238,6 +262,8 @@ export function compileDetectors(input: DetectorConfigInput | unknown = {}): Det
         else if (last !== '.' && last !== '!' && startWords?.test(trimmed)) result.question = true;
         else if (question.phrases?.test(text)) result.question = true;
       }
+      // "Have we decided on X?" asks for a decision; it does not record one.
+      if (!result.decision && !result.question && decision.phrases?.test(text)) result.decision = true;
       // A demo is something to look at: a shipping phrase with a link. A phrase alone is a progress update ("mood
       // tags shipped"), a link alone is often a recording or a sign-up sheet. Inside a question or a blocker neither
       // counts; only an explicit demo hashtag, or a link to a host the cohort listed, marks a demo on its own.
@@ -251,7 +277,22 @@ export function compileDetectors(input: DetectorConfigInput | unknown = {}): Det
   };
 }
 
-/** Bots don't count as activity: Telegram says so (live), the caller knows it, or the username ends in "bot" (Telegram requires it of bots). */
+// A bot's display name ends in the word "bot" or "бот" ("Cohort 7 Bot", "cohort_bot", "Напоминалка Бот"), or in
+// "Bot" glued on in camel case ("LeaderboardBot"); "Abbot" and "Talbot" end in a lowercase "bot" inside a word.
+const CAMEL_BOT = /[\p{Ll}\p{N}]Bot$/u;
+const WORD_BOT = /(?:^|[\s_.\-·|])(?:bot|бот)$/iu;
+
+/**
+ * Whether a sender is a bot, whose posts are not a member's activity nor questions anyone owes an answer. Telegram
+ * says so in live data (`peer.bot`); exports do not, so the chat's configured bot ids count, and so do the marks
+ * Telegram forces on bots: a username ending in "bot", and the names bot makers give them ("Cohort 7 Bot",
+ * "LeaderboardBot", "cohort_bot"). A person named "Abbot" or "Talbot" is not a bot.
+ *
+ * @example isBot({ id: 'user7612093345', name: 'Cohort 7 Bot' }) // true
+ * @example isBot({ id: 'user1', name: 'Jane Abbot' }) // false
+ */
 export function isBot(peer: Peer, botIds?: ReadonlySet<string>): boolean {
-  return peer.bot === true || (botIds?.has(peer.id) ?? false) || /bot$/i.test(peer.username ?? '');
+  if (peer.bot === true || (botIds?.has(peer.id) ?? false) || /bot$/i.test(peer.username ?? '')) return true;
+  const name = peer.name.trim();
+  return WORD_BOT.test(name) || CAMEL_BOT.test(name);
 }

@@ -1,2 +1,3 @@
-export { buildDigest, DIGEST_TOP, DIGEST_OPEN_QUESTIONS } from './digest';
+export { buildDigest, DIGEST_TOP, DIGEST_THREADS, DIGEST_ITEMS, DIGEST_OPEN_QUESTIONS } from './digest';
+export type { DigestOptions } from './digest';
 export { excerpt } from './excerpt';

@@ -56,6 +56,11 @@ export interface RecapResult {
   /** Message ids posted into the group, for Telegram delivery. */
   posted: number[];
   notes: string[];
+  /**
+   * How much of the week the source held: `none` means no data (its counts are not a quiet week), `partial` some
+   * days only (the notes say which). Absent from runs before it existed.
+   */
+  coverage?: 'full' | 'partial' | 'none';
 }
 
 export const RecapPhase = z.enum(['starting', 'extracting', 'waiting', 'computing', 'summarizing', 'rendering', 'delivering', 'done']);

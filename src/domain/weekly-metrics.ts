@@ -17,8 +17,30 @@ export const RecapItem = z.object({
   link: z.string().optional(),
   /** Whether someone other than the sender replied to it directly (a blocker that got help). */
   replied: z.boolean(),
+  /**
+   * For blockers and open questions: nobody else replied yet (`open`), someone did (`answered`), or the sender said
+   * in its thread that it is sorted (`resolved`). Absent in records from before it was stored (read `replied`).
+   */
+  status: z.enum(['open', 'answered', 'resolved']).optional(),
+  /** For an open one: how long it had waited for a reply at the end of the week, in seconds. */
+  waitedSeconds: z.number().nonnegative().optional(),
 });
 export type RecapItem = z.infer<typeof RecapItem>;
+
+/**
+ * How much of a week the source holds. An export holds the days from its first message to its last; a live chat
+ * holds everything up to the run. `none`: the source holds no day of the week (its counts are not a quiet week but
+ * nothing known); `partial`: some days only (`days`), e.g. an export that ends on a Monday.
+ */
+export const WeekCoverage = z.object({
+  status: z.enum(['full', 'partial', 'none']),
+  /** Which local days, Monday first, the source holds. */
+  days: z.array(z.boolean()).length(7),
+  /** The source's first and last message, ISO 8601 UTC; null when unknown or open-ended (a live chat). */
+  sourceFirst: z.string().nullable(),
+  sourceLast: z.string().nullable(),
+});
+export type WeekCoverage = z.infer<typeof WeekCoverage>;
 
 /**
  * A cohort's activity over one week, in the cohort's time zone. Computed by `createWeekAccumulator` (src/recap),
@@ -48,17 +70,33 @@ export const WeeklyMetrics = z.object({
     answered: z.number().int().nonnegative(),
     ids: z.array(z.number().int()),
     unansweredIds: z.array(z.number().int()),
-    /** The unanswered questions themselves, newest last, at most a few dozen. */
+    /**
+     * The unanswered questions that carry the most weight (others' reactions, who asks, what it says, how long it
+     * has waited), heaviest first, at most a few dozen; a question also raised as a blocker is listed as a blocker.
+     */
     open: z.array(RecapItem),
   }),
   medianFirstReplySeconds: z.number().nonnegative().nullable(),
   demos: z.array(RecapItem),
+  /** Blockers, heaviest first (someone stuck and unheard leads), each with its `status`. */
   blockers: z.array(RecapItem),
+  /**
+   * What the group settled ("we decided…", "#decision"), heaviest first. Absent in records from before decisions
+   * were detected: unknown for that week, not zero, so it is not compared.
+   */
+  decisions: z.array(RecapItem).optional(),
   topContributors: z.array(z.object({ peer: Peer, messages: z.number().int().positive() })),
   /** Members who answered the most questions (first answer from someone other than the asker). */
   helpers: z.array(z.object({ peer: Peer, answered: z.number().int().positive() })),
   mostReacted: z.array(RecapItem.extend({ reactions: z.number().int().positive() })),
   /** Messages per local day, Monday first. */
   perDay: z.array(z.number().int().nonnegative()).length(7),
+  /**
+   * How much of the week the source holds; absent in records from before it was stored (read them as full).
+   * A `none` week is stored too, so history and trend say "no data" rather than show zeros.
+   */
+  coverage: WeekCoverage.optional(),
+  /** Messages of bots (configured ids or flagged senders) in the week, left out of every count. */
+  botMessages: z.number().int().nonnegative().optional(),
 });
 export type WeeklyMetrics = z.infer<typeof WeeklyMetrics>;

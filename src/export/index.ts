@@ -2,6 +2,7 @@
  * The offline source: Telegram Desktop exports (`result.json`), validated and streamed as `ChatMessage`s.
  */
 export { openExport, listExportChats, ExportHistorySource } from './open-export';
+export { checkExport } from './check-export';
 export type { OpenExportOptions, ExportReadStats } from './open-export';
 export type { ExportChat } from './export-survey';
 export { ExportFormatError } from './export-format-error';

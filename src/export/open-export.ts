@@ -223,7 +223,7 @@ function chooseChat(file: ExportFile, kind: 'chat' | 'account', chats: SurveyedC
 }
 
 function describeChat(c: ExportChat): string {
-  return `"${c.title}" (id ${c.id}, ${c.type}, ${c.messages} ${c.messages === 1 ? 'message' : 'messages'}${c.left ? ', left' : ''})`;
+  return `"${c.title}" (id ${c.id}, ${c.type}, ${c.messages} ${c.messages === 1 ? 'entry' : 'entries'}${c.left ? ', left' : ''})`;
 }
 
 function candidates(chats: SurveyedChat[]): string {

@@ -1,5 +1,5 @@
 import { APIConnectionError, APIError } from 'openai';
-import { BadInputError, RemoteRefusedError, TransportError } from '../domain';
+import { BadInputError, RemoteRefusedError, TransportError, type TokenUsage } from '../domain';
 
 const METHOD = 'chat.completions';
 
@@ -32,6 +32,23 @@ export class LlmOutputError extends RemoteRefusedError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, 'bad_output', METHOD, undefined, options);
     this.name = 'LlmOutputError';
+  }
+}
+
+/**
+ * The model's reply was cut at `LLM_MAX_OUTPUT_TOKENS` (`finish_reason: "length"`). Its tail, with the points and
+ * ids in it, is lost, so the reply is not used or repaired: the caller asks for less (a smaller chunk, a merge told
+ * to keep fewer points) and tries again.
+ */
+export class ReplyTooLongError extends RemoteRefusedError {
+  constructor(
+    message: string,
+    /** What the cut reply cost: paid for, though unused. */
+    readonly usage: TokenUsage,
+    options?: { cause?: unknown },
+  ) {
+    super(message, 'reply_too_long', METHOD, undefined, options);
+    this.name = 'ReplyTooLongError';
   }
 }
 

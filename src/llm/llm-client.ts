@@ -1,7 +1,7 @@
 import OpenAI, { APIError } from 'openai';
 import type { ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
 import type { TokenUsage } from '../domain';
-import { LlmOutputError, mapOpenAiError } from './errors';
+import { LlmOutputError, mapOpenAiError, ReplyTooLongError } from './errors';
 import { MODEL_SUMMARY_JSON_SCHEMA, parseModelSummary, type SummaryDraft } from './model-output';
 import { repairPrompt, type PromptPair } from './prompts';
 import type { LlmSettings } from './settings';
@@ -59,20 +59,26 @@ export class LlmClient {
 
   /**
    * Sends one prompt and returns the validated summary. A reply that is not valid summary JSON gets one repair
-   * attempt; if that fails too, {@link LlmOutputError}.
+   * attempt; if that fails too, {@link LlmOutputError}. A reply cut at `max_tokens` is {@link ReplyTooLongError}:
+   * repairing it would hide that its tail (points and their ids) is gone.
    */
   async summarize(prompt: PromptPair, signal?: AbortSignal): Promise<DraftReply> {
     const first = await this.complete(prompt, true, signal);
+    if (first.truncated) {
+      throw new ReplyTooLongError(
+        `model ${this.settings.model} was cut at LLM_MAX_OUTPUT_TOKENS (${this.settings.maxOutputTokens}) after ${first.usage.completionTokens} tokens`,
+        first.usage,
+      );
+    }
     const parsed = parseModelSummary(first.content);
     if (parsed.ok) return { draft: parsed.draft, usage: first.usage, unreadableIds: parsed.unreadableIds, repaired: false };
-    const problem = first.truncated ? `${parsed.problem}; the reply was cut at LLM_MAX_OUTPUT_TOKENS` : parsed.problem;
+    const problem = parsed.problem;
     const second = await this.complete(repairPrompt(first.content, problem), false, signal);
     const usage = addUsage(first.usage, second.usage);
     const repaired = parseModelSummary(second.content);
     if (repaired.ok) return { draft: repaired.draft, usage, unreadableIds: repaired.unreadableIds, repaired: true };
     throw new LlmOutputError(
-      `model ${this.settings.model} did not reply with a summary in the expected JSON shape, even after one repair attempt (${problem})` +
-        (first.truncated ? '; raise LLM_MAX_OUTPUT_TOKENS or ask for less' : ''),
+      `model ${this.settings.model} did not reply with a summary in the expected JSON shape, even after one repair attempt (${problem})`,
     );
   }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { neutralizeTags } from './transcript';
+import { neutralizeTags, oneLine } from './transcript';
 
 /**
  * A message id as a model writes it: `123`, `"123"` or `"#123"`. Anything else becomes null and is counted as
@@ -98,12 +98,30 @@ export function parseModelSummary(content: string): ParseResult {
   return { ok: true, draft: { title: parsed.data.title.trim(), sections }, unreadableIds };
 }
 
+/** Ids a check dropped, told apart by why. */
+export interface DroppedIds {
+  /** Ids that are no message of the history at all: the model made them up (or misread one). */
+  invented: number;
+  /** Real messages of the history, but outside the part the model was given: it cannot have read them there. */
+  outOfRange: number;
+}
+
+export const NO_DROPPED: DroppedIds = { invented: 0, outOfRange: 0 };
+
+export function addDropped(a: DroppedIds, b: DroppedIds): DroppedIds {
+  return { invented: a.invented + b.invented, outOfRange: a.outOfRange + b.outOfRange };
+}
+
 /**
  * Keeps only ids in `allowed` (the messages the model was shown), drops points left without any, and counts what
- * was dropped. Duplicate ids within a point collapse.
+ * was dropped: ids `inHistory` knows are out of range, the others invented. Duplicate ids within a point collapse.
  */
-export function keepKnownIds(draft: SummaryDraft, allowed: ReadonlySet<number>): { draft: SummaryDraft; droppedIds: number; droppedPoints: number } {
-  let droppedIds = 0;
+export function keepKnownIds(
+  draft: SummaryDraft,
+  allowed: ReadonlySet<number>,
+  inHistory: (id: number) => boolean = () => false,
+): { draft: SummaryDraft; droppedIds: number; dropped: DroppedIds; droppedPoints: number } {
+  const dropped = { invented: 0, outOfRange: 0 };
   let droppedPoints = 0;
   const sections = draft.sections
     .map((s) => ({
@@ -111,7 +129,7 @@ export function keepKnownIds(draft: SummaryDraft, allowed: ReadonlySet<number>):
       points: s.points.flatMap((p) => {
         const unique = [...new Set(p.messageIds)];
         const ids = unique.filter((id) => allowed.has(id));
-        droppedIds += unique.length - ids.length;
+        for (const id of unique) if (!allowed.has(id)) dropped[inHistory(id) ? 'outOfRange' : 'invented']++;
         if (ids.length === 0) {
           droppedPoints++;
           return [];
@@ -120,16 +138,25 @@ export function keepKnownIds(draft: SummaryDraft, allowed: ReadonlySet<number>):
       }),
     }))
     .filter((s) => s.points.length > 0);
-  return { draft: { title: draft.title, sections }, droppedIds, droppedPoints };
+  return { draft: { title: draft.title, sections }, droppedIds: dropped.invented + dropped.outOfRange, dropped, droppedPoints };
 }
 
-/** A summary written back as reduce input: `### heading` and `- point [ids: 1, 2]` lines. */
+/**
+ * Model-written text (a title, a heading, a point) as one line of merge input. The model may have copied it from a
+ * hostile message: it must not break the line (a fake `- point [ids: …]` or `### heading` line), close the data
+ * block, or carry an `[ids: …]` of its own that a merge could take for the point's citations.
+ */
+export function inputLine(text: string): string {
+  return neutralizeTags(oneLine(text.trim())).replace(/\[(\s*ids\s*:)/gi, '($1');
+}
+
+/** A summary written back as reduce input: `## title`, `### heading` and `- point [ids: 1, 2]` lines. */
 export function renderDraft(draft: SummaryDraft): string {
   const lines: string[] = [];
-  if (draft.title) lines.push(`## ${neutralizeTags(draft.title)}`);
+  if (draft.title) lines.push(`## ${inputLine(draft.title)}`);
   for (const s of draft.sections) {
-    lines.push(`### ${neutralizeTags(s.heading)}`);
-    for (const p of s.points) lines.push(`- ${neutralizeTags(p.text.replace(/\s*\n\s*/g, ' '))} [ids: ${p.messageIds.join(', ')}]`);
+    lines.push(`### ${inputLine(s.heading)}`);
+    for (const p of s.points) lines.push(`- ${inputLine(p.text)} [ids: ${p.messageIds.join(', ')}]`);
   }
   return lines.join('\n');
 }

@@ -1,5 +1,5 @@
 import { MODEL_SUMMARY_EXAMPLE } from './model-output';
-import { neutralizeTags } from './transcript';
+import { neutralizeTags, oneLine } from './transcript';
 
 /** What an LLM summary answers when the user gave no prompt of their own. */
 export const DEFAULT_SUMMARY_PROMPT =
@@ -32,7 +32,7 @@ ${OUTPUT_RULES}`;
   const user = `<request>
 ${neutralizeTags(opts.request)}
 </request>
-Chat: ${neutralizeTags(opts.chatTitle)}
+Chat: ${neutralizeTags(oneLine(opts.chatTitle))}
 <chat_messages>
 ${opts.transcript}
 </chat_messages>`;
@@ -41,21 +41,27 @@ ${opts.transcript}
 
 /**
  * The prompt that merges partial summaries (the reduce step). Partial points arrive as `- text [ids: 1, 2]`, so the
- * model can carry ids over without ever seeing the messages again.
+ * model can carry ids over without ever seeing the messages again. `maxPoints` is what its reply has room for
+ * (`LLM_MAX_OUTPUT_TOKENS`): when the partials hold more, the model is told to choose what matters for the request
+ * and to combine, knowing that nothing it leaves out is lost (every partial point is kept with its ids elsewhere).
  */
-export function mergePrompt(opts: { request: string; chatTitle: string; partials: string; final: boolean}): PromptPair {
+export function mergePrompt(opts: { request: string; chatTitle: string; partials: string; final: boolean; points: number; maxPoints: number }): PromptPair {
   const goal = opts.final
     ? 'Merge them into one answer to the request for the whole period, with a title that says what the period was about.'
     : 'Merge them into one summary of their combined period; another step merges it further.';
+  const room =
+    opts.points <= opts.maxPoints
+      ? `Your reply has room for all ${opts.points} points: keep every point that answers the request; only combine points that say the same thing.`
+      : `The partial summaries hold ${opts.points} points, but your reply has room for at most ${opts.maxPoints} points of at most 40 words each. Choose what matters most for the request: combine related points into one (with all their ids, at most 8), and leave out the least important. Points you leave out are not lost: they are kept with their ids in the full result.`;
   const system = `You merge partial summaries of consecutive parts of a Telegram group chat, oldest first. ${goal}
 Each partial summary is given between <partial_summaries> and </partial_summaries> as "### <heading>" lines followed by "- <point> [ids: <message ids>]" lines.
-Combine points that say the same thing (their ids together), keep what matters for the request, drop repetition. Take ids only from the partial summaries; never make one up.
+${room} Take ids only from the "[ids: ...]" of the partial summaries; never make one up.
 ${DATA_RULES.replace('chat members', 'chat members and summarized by a model')}
 ${OUTPUT_RULES}`;
   const user = `<request>
 ${neutralizeTags(opts.request)}
 </request>
-Chat: ${neutralizeTags(opts.chatTitle)}
+Chat: ${neutralizeTags(oneLine(opts.chatTitle))}
 <partial_summaries>
 ${opts.partials}
 </partial_summaries>`;

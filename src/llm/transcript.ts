@@ -3,7 +3,9 @@ import type { ChatMessage } from '../domain';
 /** The tags that delimit data in a prompt. Text from the chat may never open or close one. */
 export const DATA_TAGS = ['chat_messages', 'partial_summaries', 'request'] as const;
 
-const TAG_LOOKALIKE = new RegExp(`<(\\s*/?\\s*)(${DATA_TAGS.join('|')})`, 'gi');
+// An opening bracket (ASCII, full-width, small form) and invisible format characters (zero-width space, joiners,
+// BOM) or spaces before the tag name: a model reads all of them as the tag.
+const TAG_LOOKALIKE = new RegExp(`[<\\uFF1C\\uFE64]([\\s\\p{Cf}]*/?[\\s\\p{Cf}]*)(${DATA_TAGS.join('|')})`, 'giu');
 
 /**
  * Makes text safe to place inside a delimited block: a message that writes `</chat_messages>` must not end the
@@ -15,11 +17,17 @@ export function neutralizeTags(text: string): string {
 }
 
 /**
- * One line per message, so a message can never pose as another: line breaks inside a text become ` ¶ `, which also
- * stops a message from starting a fake `#id` line of its own.
+ * Everything a model or a line-oriented parser may take for the end of a line: CR LF, LF, a lone CR, vertical tab,
+ * form feed, the file/group/record separators, NEL (U+0085), and the Unicode line and paragraph separators.
  */
-function oneLine(text: string): string {
-  return text.replace(/\r?\n/g, ' ¶ ').replace(/\s+$/, '');
+const LINE_BREAKS = /\r\n|[\n\r\v\f\u001C-\u001E\u0085\u2028\u2029]/g;
+
+/**
+ * One line of text, so that text from the chat (or written by the model) can never pose as another line: every
+ * kind of line break becomes ` ¶ `, which also stops a message from starting a fake `#id` line of its own.
+ */
+export function oneLine(text: string): string {
+  return text.replace(LINE_BREAKS, ' ¶ ').replace(/\s+$/, '');
 }
 
 function hhmm(iso: string): string {

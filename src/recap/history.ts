@@ -1,6 +1,7 @@
 import type { ArtifactRef } from '../domain';
 import { BadInputError, WeeklyMetrics } from '../domain';
 import type { ArtifactStore } from '../store';
+import { coverageOf, describeCoverage, hasData } from './coverage';
 import { parseWeekId, weeksEndingAt } from './week';
 
 /** Weeks in a trend, by default: two months of cohort life. */
@@ -15,6 +16,24 @@ export function weekMetricsKey(chatId: number, week: string): string {
 /** Stores a week's metrics. Storing the same cohort week again replaces it: a rerun leaves one record. */
 export function saveWeeklyMetrics(store: ArtifactStore, metrics: WeeklyMetrics): Promise<ArtifactRef> {
   return store.put(weekMetricsKey(metrics.chatId, metrics.week), JSON.stringify(WeeklyMetrics.parse(metrics), null, 2));
+}
+
+function daysHeld(m: WeeklyMetrics): number {
+  return m.coverage ? m.coverage.days.filter(Boolean).length : 7;
+}
+
+/**
+ * Stores an earlier week computed for a trend (not the week a run was asked for), unless what is stored holds more
+ * of that week: a recap from a newer export that starts later must not wipe a week an older export held. A week the
+ * source does not hold is not stored at all (it would only fill `recap history` with empty rows before a cohort
+ * began); the trend shows it as a gap either way. Returns whether it stored the week.
+ */
+export async function saveTrendWeek(store: ArtifactStore, metrics: WeeklyMetrics): Promise<boolean> {
+  if (!hasData(metrics)) return false;
+  const stored = await loadWeeklyMetrics(store, metrics.chatId, metrics.week).catch(() => null);
+  if (stored && daysHeld(stored) > daysHeld(metrics)) return false;
+  await saveWeeklyMetrics(store, metrics);
+  return true;
 }
 
 /** A cohort week's stored metrics, or null if that week was never computed. */
@@ -81,6 +100,8 @@ export const COMPARED_METRICS: readonly ComparedMetric[] = [
   { key: 'medianFirstReplySeconds', label: 'Median first reply (s)', better: 'down', get: (m) => m.medianFirstReplySeconds },
   { key: 'demos', label: 'Demos shipped', better: 'up', get: (m) => m.demos.length },
   { key: 'blockers', label: 'Blockers raised', better: 'down', get: (m) => m.blockers.length },
+  // Unknown (not zero) for a week stored before decisions were detected: it is not compared.
+  { key: 'decisions', label: 'Decisions', better: 'up', get: (m) => m.decisions?.length ?? null },
 ];
 
 /** One metric this week against the week before and the average of the earlier weeks of the trend. */
@@ -98,23 +119,35 @@ export interface MetricChange {
   trendAverage: number | null;
   /** Whether the move is good news (`better` direction), bad news, or no move. */
   direction: 'better' | 'worse' | 'same' | 'unknown';
+  /**
+   * Why there is no comparison although both weeks are stored: this week or the previous one has no data or only
+   * part of its days (a part of a week is not compared with a whole one). Null otherwise.
+   */
+  notCompared: 'no data this week' | 'partial week' | 'previous week had no data' | 'previous week was partial' | null;
 }
 
 /**
  * Compares a week with the weeks before it. `earlier` is oldest first and ends with the previous week (null where a
- * week was never computed), as `loadTrend(...).slice(0, -1)` gives it.
+ * week was never computed), as `loadTrend(...).slice(0, -1)` gives it. Only whole weeks are compared: a week with
+ * no data has no value at all, and a partial week is not set against a whole one (`notCompared` says which); the
+ * trend average is over the earlier whole weeks.
  */
 export function compareWeeks(current: WeeklyMetrics, earlier: readonly (WeeklyMetrics | null)[]): MetricChange[] {
   const previous = earlier.length ? earlier[earlier.length - 1]! : null;
+  const status = coverageOf(current);
+  const before = previous ? coverageOf(previous) : null;
+  const notCompared: MetricChange['notCompared'] =
+    status === 'none' ? 'no data this week' : status === 'partial' ? 'partial week' : before === 'none' ? 'previous week had no data' : before === 'partial' ? 'previous week was partial' : null;
+  const whole = earlier.filter((m): m is WeeklyMetrics => !!m && coverageOf(m) === 'full');
   return COMPARED_METRICS.map((metric) => {
-    const now = metric.get(current);
-    const before = previous ? metric.get(previous) : null;
-    const delta = now !== null && before !== null ? now - before : null;
-    const percent = delta !== null && before ? (delta / before) * 100 : null;
-    const values = earlier.map((m) => (m ? metric.get(m) : null)).filter((v): v is number => v !== null);
+    const now = hasData(current) ? metric.get(current) : null;
+    const was = previous && !notCompared ? metric.get(previous) : null;
+    const delta = now !== null && was !== null ? now - was : null;
+    const percent = delta !== null && was ? (delta / was) * 100 : null;
+    const values = whole.map((m) => metric.get(m)).filter((v): v is number => v !== null);
     const trendAverage = values.length ? values.reduce((a, b) => a + b, 0) / values.length : null;
     const direction = delta === null ? 'unknown' : delta === 0 ? 'same' : (delta > 0) === (metric.better === 'up') ? 'better' : 'worse';
-    return { key: metric.key, label: metric.label, better: metric.better, current: now, previous: before, delta, percent, trendAverage, direction };
+    return { key: metric.key, label: metric.label, better: metric.better, current: now, previous: was, delta, percent, trendAverage, direction, notCompared };
   });
 }
 
@@ -141,7 +174,8 @@ export function formatPercent(change: Pick<MetricChange, 'percent' | 'delta' | '
 
 /**
  * The text table `tgpulse recap history <chat>` prints: one row per week, oldest first, a dash for weeks never
- * computed, then the change of the last week against the one before.
+ * computed, "no data" for weeks the source did not hold and the days held of a partial week, then the change of
+ * the last week against the one before (or why there is none).
  */
 export function formatHistoryTable(trend: readonly TrendPoint[]): string {
   const columns: { head: string; cell(m: WeeklyMetrics): string }[] = [
@@ -157,17 +191,31 @@ export function formatHistoryTable(trend: readonly TrendPoint[]): string {
     { head: '1st reply', cell: (m) => formatDuration(m.medianFirstReplySeconds) },
     { head: 'Demos', cell: (m) => String(m.demos.length) },
     { head: 'Blockers', cell: (m) => String(m.blockers.length) },
+    { head: 'Decisions', cell: (m) => (m.decisions ? String(m.decisions.length) : '—') },
   ];
-  const rows = [['Week', ...columns.map((c) => c.head)]];
-  for (const point of trend) rows.push([point.week, ...columns.map((c) => (point.metrics ? c.cell(point.metrics) : '—'))]);
+  const rows = [['Week', ...columns.map((c) => c.head), 'Data']];
+  for (const point of trend) {
+    const m = point.metrics;
+    const note = m ? (coverageOf(m) === 'full' ? '' : describeCoverage(m)!.replace(/^partial week: /, 'partial: ')) : '';
+    rows.push([point.week, ...columns.map((c) => (m && hasData(m) ? c.cell(m) : '—')), note]);
+  }
+  // The Data column only when some week is not whole: a history of whole weeks reads as before.
+  if (rows.slice(1).every((r) => r[r.length - 1] === '')) for (const r of rows) r.pop();
   const widths = rows[0]!.map((_, col) => Math.max(...rows.map((r) => r[col]!.length)));
-  const line = (r: string[]) => r.map((cell, col) => (col === 0 ? cell.padEnd(widths[col]!) : cell.padStart(widths[col]!))).join('  ').trimEnd();
+  const lastCol = rows[0]!.length - 1;
+  const line = (r: string[]) => r.map((cell, col) => (col === 0 || col === lastCol ? cell.padEnd(widths[col]!) : cell.padStart(widths[col]!))).join('  ').trimEnd();
   const out = [line(rows[0]!), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.slice(1).map(line)];
 
   const last = trend[trend.length - 1]?.metrics;
   if (last) {
-    const changes = compareWeeks(last, trend.slice(0, -1).map((p) => p.metrics)).filter((c) => c.delta !== null && c.delta !== 0);
-    if (changes.length) {
+    const all = compareWeeks(last, trend.slice(0, -1).map((p) => p.metrics));
+    const changes = all.filter((c) => c.delta !== null && c.delta !== 0);
+    const why = all[0]?.notCompared;
+    const previousWeek = trend[trend.length - 2]?.week;
+    if (why === 'no data this week') out.push('', `${last.week}: ${describeCoverage(last)}.`);
+    else if (why === 'partial week') out.push('', `${last.week} is a ${describeCoverage(last)}: not compared with whole weeks.`);
+    else if (why) out.push('', `${last.week} vs the week before: not compared, ${previousWeek ?? 'the week before'} ${why === 'previous week had no data' ? 'had no data' : 'was a partial week'}.`);
+    else if (changes.length) {
       out.push('', `${last.week} vs the week before: ${changes.map((c) => `${c.label.toLowerCase()} ${formatPercent(c) || (c.delta! > 0 ? `+${c.delta}` : String(c.delta))}`).join(', ')}`);
     }
   } else if (trend.every((p) => !p.metrics)) {

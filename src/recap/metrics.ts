@@ -1,5 +1,17 @@
-import type { ChatMessage, Peer, RecapItem, WeeklyMetrics } from '../domain';
-import { compileDetectors, isBot, type DetectorConfigInput, type Detectors } from '../detectors';
+import { BadInputError, type ChatMessage, type Peer, type RecapItem, type WeeklyMetrics } from '../domain';
+import {
+  compileDetectors,
+  EngagementTracker,
+  isBot,
+  rankByWeight,
+  textFingerprint,
+  type DetectionKind,
+  type DetectorConfigInput,
+  type Detectors,
+  type RankedCandidate,
+  type WeighedCandidate,
+} from '../detectors';
+import { weekCoverage, type SourceSpan } from './coverage';
 import { weekRange, type WeekRange } from './week';
 
 /** Service actions that bring a member in; the members are the action's `members`, else its actor. */
@@ -22,8 +34,21 @@ export interface WeekAccumulatorOptions {
   botIds?: Iterable<string>;
   /** Length of `topContributors`, `helpers` and `mostReacted`. Default 5. */
   topN?: number;
-  /** Most unanswered questions kept with their text in `questions.open` (all ids are kept). Default 30. */
+  /**
+   * Most unanswered questions kept with their text in `questions.open`, the heaviest by `rankByWeight` (all ids are
+   * kept in `unansweredIds`). Default 30.
+   */
   maxOpenQuestions?: number;
+  /**
+   * The time (ms) open questions and blockers are said to have waited until: the week's end when absent or later.
+   * Never the wall clock, so a week recapped again later reads the same.
+   */
+  now?: number;
+  /**
+   * What the source holds (see `SourceSpan`), so the week says whether it is covered in full, in part or not at
+   * all. Without it the week is taken as fully covered.
+   */
+  span?: SourceSpan;
 }
 
 /**
@@ -33,7 +58,8 @@ export interface WeekAccumulatorOptions {
  */
 export interface WeekAccumulator {
   readonly range: WeekRange;
-  add(message: ChatMessage): void;
+  /** Adds a message; `ms` is its date in epoch milliseconds when the caller already parsed it. */
+  add(message: ChatMessage, ms?: number): void;
   finish(): WeeklyMetrics;
 }
 
@@ -46,14 +72,25 @@ const F_ANSWERED = 16;
 
 const TEXT_MAX = 200;
 
+/** A message on one line, cut at a word (not inside one) when longer than `TEXT_MAX`. */
 function oneLine(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > TEXT_MAX ? `${flat.slice(0, TEXT_MAX - 1).trimEnd()}…` : flat;
+  if (flat.length <= TEXT_MAX) return flat;
+  const head = flat.slice(0, TEXT_MAX - 1);
+  const space = head.lastIndexOf(' ');
+  return `${(flat[TEXT_MAX - 1] === ' ' || space < TEXT_MAX / 2 ? head : head.slice(0, space)).replace(/[\s,;:.\-–—]+$/u, '')}…`;
 }
 
 function firstLink(m: ChatMessage): string | undefined {
   if (m.links?.length) return m.links[0];
   return /https?:\/\/[^\s<>"')\]]+/i.exec(m.text)?.[0];
+}
+
+/** A link as people mean it: no scheme, no `www.`, no fragment, no trailing slash, host in lower case. */
+function linkKey(url: string): string {
+  const bare = url.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/^www\./i, '').replace(/#.*$/, '').replace(/\/+$/, '');
+  const slash = bare.search(/[/?]/);
+  return slash < 0 ? bare.toLowerCase() : bare.slice(0, slash).toLowerCase() + bare.slice(slash);
 }
 
 function median(values: number[]): number | null {
@@ -77,16 +114,25 @@ function median(values: number[]): number | null {
  * - `threadsStarted`: counted messages that are not replies and got a direct reply from another member.
  * - `questions`: counted messages that are not replies and that the detectors call questions (the same rule as the
  *   digest's). A question is **answered** when another (non-bot)
- *   member replies to it directly, whenever that reply comes. `unansweredIds` are the others.
+ *   member replies to it directly, whenever that reply comes. `unansweredIds` are the others; `open` lists the
+ *   heaviest of them (at most `maxOpenQuestions`, by `rankByWeight`, with how long each has waited), never just
+ *   the newest, so an old question others reacted to is not pushed out by filler.
  * - `medianFirstReplySeconds`: over the week's questions and non-reply messages that got a direct reply from another
  *   member, the median time from the message to the first such reply; null when none got one.
- * - `demos` / `blockers`: counted messages the detectors call so, each with its id; a blocker is `replied` when
- *   someone else replied to it.
+ * - `demos` / `blockers` / `decisions`: counted messages the detectors call so, each with its id; a blocker is
+ *   `replied` when someone else replied to it directly, and has a `status` (open, answered, or resolved by its
+ *   sender in the thread). Blockers and decisions come heaviest first (`rankByWeight`: replies from others,
+ *   reactions, who posted, what it says, and for an open blocker how long it has waited until the week's end or
+ *   `now`). A post that names the hashtags of two kinds explains the group's conventions and is no decision. A demo
+ *   whose message id, link, or sender and text an earlier demo of the week already had is the same demo seen again (a source repeating a message, a repost) and is not counted twice.
+ * - `botMessages`: messages of bots (configured `botIds`, or senders flagged or named as bots), left out of all counts.
+ * - `coverage`: which days of the week the source holds (`span`); a week the source does not hold has `none`.
  * - `topContributors`: members with the most counted messages. `helpers`: members who gave the first answer to the
  *   most questions. `mostReacted`: counted messages with the most reactions (all emoji summed).
  *
- * Memory grows with the week's message count by a few numbers per message (to find reply targets) plus the text
- * of questions, demos and blockers; the rest of each message is dropped as soon as it is counted.
+ * Memory grows with the week's message count by a few numbers per message (to find reply targets and weigh
+ * engagement) plus the text of still-unanswered questions, demos, blockers and decisions; the rest of each message
+ * is dropped as soon as it is counted.
  */
 export function createWeekAccumulator(options: WeekAccumulatorOptions): WeekAccumulator {
   const range = weekRange(options.week, options.zone);
@@ -96,6 +142,8 @@ export function createWeekAccumulator(options: WeekAccumulatorOptions): WeekAccu
   const maxOpen = options.maxOpenQuestions ?? 30;
   const startMs = range.start.getTime();
   const endMs = range.end.getTime();
+  const waitsUntil = Math.min(options.now ?? endMs, endMs);
+  if (!Number.isFinite(waitsUntil)) throw new BadInputError(`bad time for the week's waits: ${String(options.now)}`, 'pass milliseconds since the epoch, or leave `now` out for the end of the week');
   const dayMs = range.dayStarts.map((d) => d.getTime());
   let chatId = options.chatId;
 
@@ -117,11 +165,20 @@ export function createWeekAccumulator(options: WeekAccumulatorOptions): WeekAccu
   // Replies whose target has not been seen (yet): sources are oldest first, but not always strictly so.
   const pending = new Map<number, { from: number; t: number }[]>();
 
-  const questionItems = new Map<number, RecapItem>();
+  // Texts of the week's questions until they are answered (an answered one is never listed) with what weighs them,
+  // and the texts of every blocker and decision.
+  const questionItems = new Map<number, { item: RecapItem; reactions: number; chars: number }>();
   const demos: { index: number; item: RecapItem }[] = [];
-  const blockers: { index: number; item: RecapItem }[] = [];
+  const blockers = new Map<number, { index: number; item: RecapItem }>();
+  const decisions = new Map<number, RecapItem>();
+  // Blockers and decisions are weighed by the tracker (replies anywhere in their threads, the sender's "fixed it").
+  // It sees only them and the replies in their threads (`inThreads`), so its maps stay small in a busy week.
+  const tracker = new EngagementTracker();
+  const inThreads = new Set<number>();
   const topReacted: (RecapItem & { reactions: number })[] = [];
+  const demoKeys = new Set<string>();
   const perDay = [0, 0, 0, 0, 0, 0, 0];
+  let botMessages = 0;
   const joined = new Set<string>();
   const departed = new Set<string>();
   let messages = 0;
@@ -169,6 +226,7 @@ export function createWeekAccumulator(options: WeekAccumulatorOptions): WeekAccu
     if (f & F_QUESTION && !(f & F_ANSWERED)) {
       flags[target]! |= F_ANSWERED;
       senderAnswers[from]!++;
+      questionItems.delete(target);
     }
   }
 
@@ -178,6 +236,13 @@ export function createWeekAccumulator(options: WeekAccumulatorOptions): WeekAccu
     const waiting = pending.get(targetId);
     if (waiting) waiting.push({ from, t });
     else pending.set(targetId, [{ from, t }]);
+  }
+
+  /** Feeds the tracker a reply inside the thread of a blocker or decision (the only threads it weighs). */
+  function observeReply(m: ChatMessage, bot: boolean): void {
+    if (m.replyToId === undefined || !inThreads.has(m.replyToId)) return;
+    inThreads.add(m.id);
+    tracker.observe(m, [], bot);
   }
 
   function countService(m: ChatMessage): void {
@@ -190,14 +255,17 @@ export function createWeekAccumulator(options: WeekAccumulatorOptions): WeekAccu
 
   return {
     range,
-    add(m) {
-      const ms = Date.parse(m.date);
+    add(m, parsed) {
+      const ms = parsed ?? Date.parse(m.date);
       if (!(ms >= startMs)) return; // before the week, or an unparsable date
       chatId ??= m.chatId;
       if (ms >= endMs) {
         // After the week: only a reply that answers one of the week's messages matters.
         if (m.replyToId !== undefined && m.sender && !m.service) {
-          replyTo(m.replyToId, internSender(m.sender), (ms - startMs) / 1000);
+          const from = internSender(m.sender);
+          replyTo(m.replyToId, from, (ms - startMs) / 1000);
+          // Late replies are engagement too, and the asker's "fixed it" marks a blocker solved.
+          observeReply(m, senderBot[from]!);
         }
         return;
       }
@@ -206,7 +274,12 @@ export function createWeekAccumulator(options: WeekAccumulatorOptions): WeekAccu
         return;
       }
       const from = m.sender ? internSender(m.sender) : -1;
-      if (from >= 0 && senderBot[from]) return;
+      if (from >= 0 && senderBot[from]) {
+        botMessages++;
+        // A bot's reply still links its thread (it never counts as engagement).
+        observeReply(m, true);
+        return;
+      }
 
       messages++;
       // A day is 23-25 h around DST: guess by 24 h, then correct against the true local midnights.
@@ -243,9 +316,28 @@ export function createWeekAccumulator(options: WeekAccumulatorOptions): WeekAccu
         for (const r of early) creditReply(index, r.from, r.t);
       }
 
-      if (question) questionItems.set(index, item(m));
-      if (found.demo) demos.push({ index, item: item(m) });
-      if (found.blocker) blockers.push({ index, item: item(m) });
+      // The welcome post naming "#demo … #decision" explains conventions; it decides nothing.
+      const decision = found.decision && !found.conventions;
+      if (found.blocker || decision) {
+        tracker.observe(m, found.blocker && decision ? ['blocker', 'decision'] : [found.blocker ? 'blocker' : 'decision'], false);
+        inThreads.add(m.id);
+      } else {
+        observeReply(m, false);
+      }
+
+      if (question) {
+        let reactions = 0;
+        for (const r of m.reactions) reactions += r.count;
+        questionItems.set(index, { item: item(m), reactions, chars: m.text.length });
+      }
+      if (decision) decisions.set(m.id, item(m));
+      if (found.demo) {
+        const it = item(m);
+        const keys = [`id:${m.id}`, `text:${m.sender?.id ?? ''}:${it.text.toLowerCase()}`, ...(it.link ? [`link:${linkKey(it.link)}`] : [])];
+        if (!keys.some((k) => demoKeys.has(k))) demos.push({ index, item: it });
+        for (const k of keys) demoKeys.add(k);
+      }
+      if (found.blocker) blockers.set(m.id, { index, item: item(m) });
 
       let reactions = 0;
       for (const r of m.reactions) reactions += r.count;
@@ -263,7 +355,6 @@ export function createWeekAccumulator(options: WeekAccumulatorOptions): WeekAccu
       const delays: number[] = [];
       const questionIds: number[] = [];
       const unansweredIds: number[] = [];
-      const open: RecapItem[] = [];
       let answered = 0;
       for (let i = 0; i < ids.length; i++) {
         const f = flags[i]!;
@@ -272,10 +363,7 @@ export function createWeekAccumulator(options: WeekAccumulatorOptions): WeekAccu
         if (f & F_QUESTION) {
           questionIds.push(ids[i]!);
           if (f & F_ANSWERED) answered++;
-          else {
-            unansweredIds.push(ids[i]!);
-            open.push(questionItems.get(i)!);
-          }
+          else unansweredIds.push(ids[i]!);
         }
       }
       const ranked = (counts: number[]) =>
@@ -284,6 +372,34 @@ export function createWeekAccumulator(options: WeekAccumulatorOptions): WeekAccu
           .filter(({ i, n }) => n > 0 && !senderBot[i])
           .sort((a, b) => b.n - a.n || a.i - b.i)
           .slice(0, topN);
+      const waited = (c: RankedCandidate) => (c.status === 'open' ? { waitedSeconds: Math.round(c.waitedMs / 1000) } : {});
+      // Every blocker and decision is kept (they are the week's counts); only their order comes from the weights, so
+      // a repeated text is not folded into one here. How active a sender is comes from every counted message of the
+      // week, not only from those the tracker saw.
+      const all = (kind: DetectionKind) =>
+        rankByWeight(
+          kind,
+          tracker.candidates(kind).map(({ fingerprint: _, ...c }) => ({ ...c, senderMessages: senderMessages[senderIndex.get(c.senderId) ?? -1] ?? 0 })),
+          { now: waitsUntil },
+        );
+      const blockerItems = all('blocker').flatMap((c) => {
+        const b = blockers.get(c.id);
+        return b ? [{ ...b.item, replied: (flags[b.index]! & F_REPLIED) !== 0, status: c.status, ...waited(c) }] : [];
+      });
+      // Open questions by weight, not recency: an old question others +1'd outranks yesterday's filler. One raised
+      // as a blocker is listed there, with its status. Unanswered means no direct reply from anyone else (the same rule as `answered`), so the counters are the
+      // question's own: its reactions (the +1s), its words, who asked, and the wait. The same question asked again is
+      // listed once: it is recognised by its kept text (whitespace folded, cut at 200 characters), hashed only for
+      // the questions still open, as most of a week's are answered.
+      const unanswered: WeighedCandidate[] = [];
+      const byCandidate = new Map<number, RecapItem>();
+      for (const [i, q] of questionItems) {
+        if (flags[i]! & F_BLOCKER) continue;
+        const from = senderOf[i]!;
+        unanswered.push({ id: i, at: startMs + sec[i]! * 1000, senderId: q.item.sender?.id ?? 'unknown', replies: 0, repliers: 0, reactions: q.reactions, chars: q.chars, senderMessages: from >= 0 ? senderMessages[from]! : 0, fingerprint: textFingerprint(q.item.text) });
+        byCandidate.set(i, q.item);
+      }
+      const open = rankByWeight('question', unanswered, { now: waitsUntil, openOnly: true, limit: maxOpen }).map((c) => ({ ...byCandidate.get(c.id)!, status: c.status, ...waited(c) }));
       const active = senderMessages.reduce((n, c, i) => (c > 0 && !senderBot[i] ? n + 1 : n), 0);
       const memberCount = options.memberCount ?? null;
       return {
@@ -300,16 +416,76 @@ export function createWeekAccumulator(options: WeekAccumulatorOptions): WeekAccu
         departedMembers: departed.size,
         replies,
         threadsStarted,
-        questions: { asked: questionIds.length, answered, ids: questionIds, unansweredIds, open: open.slice(-maxOpen) },
+        questions: { asked: questionIds.length, answered, ids: questionIds, unansweredIds, open },
         medianFirstReplySeconds: median(delays),
         demos: demos.map((d) => ({ ...d.item, replied: (flags[d.index]! & F_REPLIED) !== 0 })),
-        blockers: blockers.map((b) => ({ ...b.item, replied: (flags[b.index]! & F_REPLIED) !== 0 })),
+        blockers: blockerItems,
+        decisions: all('decision').flatMap((c) => {
+          const d = decisions.get(c.id);
+          return d ? [{ ...d, replied: c.replies > 0 }] : [];
+        }),
         topContributors: ranked(senderMessages).map(({ i, n }) => ({ peer: senders[i]!, messages: n })),
         helpers: ranked(senderAnswers).map(({ i, n }) => ({ peer: senders[i]!, answered: n })),
         mostReacted: topReacted.map((r) => ({ ...r, replied: (flags[indexOf(r.messageId)]! & F_REPLIED) !== 0 })),
         perDay,
+        coverage: weekCoverage(range, options.span ?? { first: null, last: null }),
+        botMessages,
       };
     },
+  };
+}
+
+export interface WeeksAccumulatorOptions extends Omit<WeekAccumulatorOptions, 'week'> {
+  /** The ISO weeks to compute, e.g. the eight of a trend; any order, no duplicates needed. */
+  weeks: readonly string[];
+  /**
+   * How long after its end a week still hears replies that answer its questions, in ms: the same bound whether the
+   * week is computed alone or beside later weeks, so a week's numbers do not depend on which run computed it.
+   * Default `ANSWERS_AFTER_MS`.
+   */
+  answersAfterMs?: number;
+}
+
+/** History read after a week for late answers to its questions (never past the run's time): two days. */
+export const ANSWERS_AFTER_MS = 2 * 24 * 3600_000;
+
+/**
+ * Consumes a history once, oldest first, and yields the metrics of several weeks: each message is dated once and
+ * handed to the accumulator of its week, and a reply also to the earlier weeks whose answer window it falls in. Cost
+ * per message is one date parse and one week lookup more than a single week's, whatever the number of weeks.
+ */
+export interface WeeksAccumulator {
+  readonly ranges: readonly WeekRange[];
+  add(message: ChatMessage): void;
+  /** The weeks' metrics, oldest first. */
+  finish(): WeeklyMetrics[];
+}
+
+export function createWeeksAccumulator(options: WeeksAccumulatorOptions): WeeksAccumulator {
+  const { weeks, answersAfterMs = ANSWERS_AFTER_MS, ...shared } = options;
+  const detectors = shared.detectors && 'detect' in shared.detectors ? shared.detectors : compileDetectors(shared.detectors ?? {});
+  const accs = [...new Set(weeks.map((w) => weekRange(w, shared.zone).week))]
+    .sort()
+    .map((week) => createWeekAccumulator({ ...shared, week, detectors }));
+  const starts = accs.map((a) => a.range.start.getTime());
+  const ends = accs.map((a) => a.range.end.getTime());
+  const first = starts[0] ?? Infinity;
+  const lastAnswer = (ends[ends.length - 1] ?? -Infinity) + answersAfterMs;
+  let k = 0;
+  return {
+    ranges: accs.map((a) => a.range),
+    add(m) {
+      const ms = Date.parse(m.date);
+      if (!(ms >= first) || ms >= lastAnswer) return;
+      // Histories come oldest first: the week of the last message is the best first guess.
+      while (k > 0 && ms < starts[k]!) k--;
+      while (k < accs.length - 1 && ms >= starts[k + 1]!) k++;
+      if (ms < ends[k]!) accs[k]!.add(m, ms);
+      if (m.replyToId === undefined || m.service || !m.sender) return;
+      // A late answer to an earlier week's question.
+      for (let j = ms < ends[k]! ? k - 1 : k; j >= 0 && ms < ends[j]! + answersAfterMs; j--) accs[j]!.add(m, ms);
+    },
+    finish: () => accs.map((a) => a.finish()),
   };
 }
 

@@ -1,97 +1,224 @@
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { loadConfig, loadDotenv } from '../config';
-import { freePort, isListening, startRedis, startTemporal, type RunningService } from '../devstack';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Client } from '@temporalio/client';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { loadConfig, loadDotenv, type Config } from '../config';
+import { isListening, startTemporal, type TemporalDevServer } from '../devstack';
 import { describeError } from '../domain';
 import { llmSettingsFromConfig } from '../llm';
 import { LocalArtifactStore } from '../store';
-import { runUrl } from '../temporal';
+import { connectClient, connectWorker, runUrl } from '../temporal';
 import { createGeneralWorker, openJobSource } from '../workers';
 import { startSummarize } from './jobs';
 import { printResult, watchRun } from './cli/run-output';
 
 const SAMPLE = resolve(__dirname, '../../samples/cohort-export/result.json');
-const STATE_DIR = resolve(__dirname, '../../.tgpulse');
+
+/** How often a server the demo did not start is checked, and how many missed checks mean it is gone. */
+const PROBE_EVERY_MS = 1000;
+const PROBES_MISSED = 3;
+
+const USAGE = `usage: npm run demo -- [--keep] [--temporal <host:port>]
+  --keep                 leave the Temporal dev server and its Web UI up after the run, until Ctrl-C
+  --temporal <host:port> use this Temporal server instead of starting a dev server of the demo's own
+`;
 
 const log = (line: string) => process.stderr.write(`[demo] ${line}\n`);
 
-/**
- * `npm run demo`: starts what is missing (Temporal dev server with its Web UI, Redis), a worker, and one
- * `summarizeChat` run over the sample export with the no-model digest; prints the summary, its files and the
- * run's Web UI page; then stops what it started. `--keep` leaves the dev server up to browse the Web UI.
- */
-async function main(): Promise<void> {
-  loadDotenv();
-  // The worker's lifecycle chatter would bury the summary; warnings and errors still show.
-  Runtime.install({ logger: new DefaultLogger('WARN') });
-  const keep = process.argv.includes('--keep');
-  const started: RunningService[] = [];
-  mkdirSync(STATE_DIR, { recursive: true });
-  try {
-    const env: NodeJS.ProcessEnv = { ...process.env };
-    const redisPort = Number(new URL(env.REDIS_URL ?? 'redis://127.0.0.1:6379').port || 6379);
-    if (!(await isListening(redisPort))) {
-      const redis = await startRedis({ logDir: STATE_DIR, port: redisPort });
-      started.push(redis);
-      log(`started redis-server on port ${redis.port}`);
-    }
-    const [host, portText] = (env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233').split(':');
-    const temporalPort = Number(portText ?? 7233);
-    if (!(await isListening(temporalPort, host))) {
-      const uiPort = (await isListening(8233)) ? await freePort() : 8233;
-      log('starting the Temporal dev server (first start takes a few seconds)…');
-      const temporal = await startTemporal({ logDir: STATE_DIR, dbFile: resolve(STATE_DIR, 'temporal.db'), port: temporalPort, uiPort });
-      started.push(temporal);
-      env.TEMPORAL_ADDRESS = temporal.address;
-      env.TEMPORAL_UI_URL = temporal.uiUrl;
-      log(`started Temporal on ${temporal.address}, Web UI ${temporal.uiUrl}`);
-    }
-    const config = loadConfig({ ...env, DATA_DIR: env.DATA_DIR ?? resolve(STATE_DIR, 'data'), TEMPORAL_TASK_QUEUE: 'tgpulse-demo' });
+/** Why the demo stops before its run is done: it prints `message` and exits with `exitCode`. */
+class DemoStop extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+  }
+}
 
-    const workerConnection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+interface DemoOptions {
+  keep: boolean;
+  /** A server the user named; without it the demo starts its own. */
+  temporal?: string;
+}
+
+function parseArgs(argv: string[]): DemoOptions {
+  const opts: DemoOptions = { keep: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--keep') opts.keep = true;
+    else if (arg === '--temporal' && argv[i + 1]) opts.temporal = argv[++i]!;
+    else if (arg.startsWith('--temporal=')) opts.temporal = arg.slice('--temporal='.length);
+    else if (arg === '--help' || arg === '-h') throw new DemoStop(USAGE.trimEnd(), 0);
+    else throw new DemoStop(`unknown argument ${JSON.stringify(arg)}\n${USAGE.trimEnd()}`, 2);
+  }
+  return opts;
+}
+
+/** Settles with a DemoStop when a server the demo uses goes away, so nothing waits on it for minutes. */
+function serverLost(own: TemporalDevServer | null, address: string, isStopping: () => boolean): Promise<never> {
+  if (own) {
+    return own.exited.then(({ code, signal }) => {
+      if (isStopping()) return new Promise<never>(() => undefined);
+      throw new DemoStop(`the Temporal dev server the demo started has stopped (${signal ?? `exit code ${code}`}); its log: ${own.logFile}`, 1);
+    });
+  }
+  const [host, port] = splitAddress(address);
+  return new Promise<never>((_, reject) => {
+    let missed = 0;
+    const timer = setInterval(() => {
+      void isListening(port, host).then((up) => {
+        missed = up ? 0 : missed + 1;
+        if (missed >= PROBES_MISSED && !isStopping()) {
+          clearInterval(timer);
+          reject(new DemoStop(`Temporal at ${address} stopped answering; the demo gives up`, 1));
+        }
+      });
+    }, PROBE_EVERY_MS);
+    timer.unref();
+  });
+}
+
+/** How long a failed run waits to learn whether its server is gone, which would be the real reason. */
+const CAUSE_GRACE_MS = PROBE_EVERY_MS * (PROBES_MISSED + 1);
+
+/**
+ * A run that failed because its server went away fails with a connection error, often a moment before the
+ * server is seen gone: report the server, not the symptom. A server still answering means the failure is the run's.
+ */
+async function explainFailure(err: unknown, lost: Promise<never>, address: string): Promise<never> {
+  const [host, port] = splitAddress(address);
+  if (await isListening(port, host)) throw err;
+  // How it ended (when the demo started it) arrives with the process's exit; wait a little for the better line.
+  await Promise.race([lost, new Promise<void>((r) => setTimeout(r, CAUSE_GRACE_MS).unref())]);
+  throw new DemoStop(`Temporal at ${address} stopped answering; the demo gives up`, 1);
+}
+
+function splitAddress(address: string): [string, number] {
+  const at = address.lastIndexOf(':');
+  const port = Number(address.slice(at + 1));
+  if (at < 1 || !Number.isInteger(port) || port < 1 || port > 65535) throw new DemoStop(`--temporal ${JSON.stringify(address)} is not host:port (e.g. 127.0.0.1:7233)`, 2);
+  return [address.slice(0, at), port];
+}
+
+/** One `summarizeChat` run over the sample, on a worker of the demo's own task queue. */
+async function runSample(config: Config): Promise<void> {
+  const workerConnection = await connectWorker(config);
+  let client: Client | undefined;
+  try {
+    client = await connectClient(config);
     const worker = await createGeneralWorker({
       connection: workerConnection,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       deps: { store: new LocalArtifactStore(config.DATA_DIR), openSource: openJobSource, llm: llmSettingsFromConfig(config) },
     });
-    const client = new Client({ connection: await Connection.connect({ address: config.TEMPORAL_ADDRESS }), namespace: config.TEMPORAL_NAMESPACE });
-    try {
-      await worker.runUntil(async () => {
-        const handle = await startSummarize(
-          client,
-          config,
-          { source: { kind: 'export', path: SAMPLE }, delivery: { kind: 'files', dir: resolve(config.OUTPUT_DIR) } },
-          'sample-cohort',
-        );
-        const url = runUrl(config, handle.workflowId, handle.firstExecutionRunId);
-        log(`run ${handle.workflowId} started; watch it at ${url}`);
-        const result = await watchRun(handle);
-        printResult(result);
-        process.stdout.write(`\nResult: ${result.files.find((f) => f.endsWith('.md'))}\nRun in the Temporal Web UI: ${url}\n`);
-      });
-    } finally {
-      await client.connection.close();
-      await workerConnection.close();
-    }
-    if (keep && started.length > 0) {
-      log('--keep: the dev server and its Web UI stay up; press Ctrl-C to stop them');
-      // A signal listener alone does not keep Node running (the servers are unref'd children): hold a timer.
-      const hold = setInterval(() => undefined, 1 << 30);
-      await new Promise<void>((r) => ['SIGINT', 'SIGTERM'].forEach((sig) => process.once(sig, () => r())));
-      clearInterval(hold);
-    } else if (started.some((s) => s.name === 'temporal')) {
-      log('stopping the servers the demo started (run `npm run demo -- --keep` to keep the Web UI up)');
-    }
+    await worker.runUntil(async () => {
+      const handle = await startSummarize(client!, config, { source: { kind: 'export', path: SAMPLE }, delivery: { kind: 'files', dir: resolve(config.OUTPUT_DIR) } }, 'sample-cohort');
+      const url = runUrl(config, handle.workflowId, handle.firstExecutionRunId);
+      log(`run ${handle.workflowId} started; watch it at ${url}`);
+      const result = await watchRun(handle);
+      printResult(result);
+      process.stdout.write(`\nResult: ${result.files.find((f) => f.endsWith('.md'))}\nRun in the Temporal Web UI: ${url}\n`);
+    });
   } finally {
-    await Promise.all(started.map((s) => s.stop()));
+    await client?.connection.close();
+    await workerConnection.close();
   }
 }
 
-main().catch((err: unknown) => {
-  const { message, exitCode } = describeError(err);
-  process.stderr.write(`${message}\n`);
-  process.exitCode = exitCode;
-});
+/**
+ * `npm run demo`: starts a Temporal dev server of its own (free ports, in-memory, its Web UI), a worker on a task
+ * queue no other process uses, and one `summarizeChat` run over the sample export with the no-model digest; prints
+ * the summary, its files and the run's Web UI page; then stops what it started. It never attaches to a server that
+ * happens to listen on the default ports (two demos at once each run their own); `--temporal host:port` names one
+ * to use instead. It stops everything it started on exit, on Ctrl-C and when its server dies (then within seconds,
+ * with the reason), and writes nothing in the repository but the result in the output folder (`out/`, ignored by git).
+ */
+async function main(): Promise<number> {
+  const opts = parseArgs(process.argv.slice(2));
+  loadDotenv();
+  // The worker's lifecycle chatter would bury the summary; warnings and errors still show.
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  // Logs and the artifact store of this demo alone: two demos never share them, and nothing lands in the repository.
+  const workDir = mkdtempSync(join(tmpdir(), 'tgpulse-demo-'));
+  let own: TemporalDevServer | null = null;
+  let starting: Promise<TemporalDevServer> | null = null;
+  let stopping = false;
+  let failed = false;
+
+  const interrupted = new Promise<never>((_, reject) => {
+    for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+      process.once(signal, () => reject(new DemoStop(`${signal}: stopping what the demo started`, code)));
+    }
+  });
+  interrupted.catch(() => undefined);
+
+  try {
+    let address = opts.temporal;
+    let uiUrl = process.env.TEMPORAL_UI_URL;
+    if (address) {
+      const [host, port] = splitAddress(address);
+      if (!(await isListening(port, host))) throw new DemoStop(`no Temporal server answers at ${address} (--temporal); leave --temporal out and the demo starts its own`, 3);
+      log(`using the Temporal server at ${address}`);
+    } else {
+      log('starting a Temporal dev server of its own (first start takes a few seconds)…');
+      starting = startTemporal({ logDir: workDir }).catch((err: unknown) => {
+        throw new DemoStop(err instanceof Error ? err.message : String(err), 1);
+      });
+      own = await Promise.race([starting, interrupted]);
+      address = own.address;
+      uiUrl = own.uiUrl;
+      log(`started the Temporal dev server (pid ${own.pid}) on ${own.address}, Web UI ${own.uiUrl}`);
+    }
+    const taskQueue = `tgpulse-demo-${randomUUID().slice(0, 8)}`;
+    log(`task queue ${taskQueue}`);
+    const config = loadConfig({
+      ...process.env,
+      TEMPORAL_ADDRESS: address,
+      ...(uiUrl ? { TEMPORAL_UI_URL: uiUrl } : {}),
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      DATA_DIR: join(workDir, 'data'),
+    });
+    const lost = serverLost(own, address, () => stopping);
+    lost.catch(() => undefined);
+
+    await Promise.race([runSample(config).catch((err: unknown) => explainFailure(err, lost, config.TEMPORAL_ADDRESS)), lost, interrupted]);
+
+    if (opts.keep && own) {
+      log('--keep: the dev server and its Web UI stay up; press Ctrl-C to stop them');
+      await Promise.race([lost, interrupted]).catch((err: unknown) => {
+        // Ctrl-C is how --keep ends: not a failure.
+        if (!(err instanceof DemoStop && err.exitCode >= 128)) throw err;
+      });
+    } else if (own) {
+      log('stopping the dev server the demo started (run `npm run demo -- --keep` to keep the Web UI up)');
+    }
+    return 0;
+  } catch (err) {
+    failed = !(err instanceof DemoStop && err.exitCode >= 128);
+    throw err;
+  } finally {
+    stopping = true;
+    // Interrupted while the server was still starting: it is ours all the same.
+    own ??= await starting?.catch(() => null) ?? null;
+    await own?.stop();
+    // The logs stay when something failed: the messages point at them.
+    if (!failed) rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  // Exit now: a worker or connection still waiting on a server that is gone must not keep the process alive.
+  (code) => process.exit(code),
+  (err: unknown) => {
+    if (err instanceof DemoStop) {
+      process.stderr.write(err.exitCode === 0 ? `${err.message}\n` : `[demo] ${err.exitCode >= 128 ? '' : 'error: '}${err.message}\n`);
+      process.exit(err.exitCode);
+    }
+    const { message, exitCode } = describeError(err);
+    process.stderr.write(`${message}\n`);
+    process.exit(exitCode);
+  },
+);

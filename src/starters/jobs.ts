@@ -1,10 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { defaultPayloadConverter, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { defaultPayloadConverter, isGrpcServiceError, ServiceError, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { Config } from '../config';
 import { BadInputError, JobInput, type JobProgress, type JobResult } from '../domain';
 import { slug } from '../deliver';
 import type { ExtractHeartbeat } from '../activities';
 import type { summarizeChat } from '../workflows';
+import { EXPORT_MEMBERS_WORKFLOW, EXPORT_MESSAGES_WORKFLOW } from './export-jobs';
+import { describeIssues } from './input-issues';
+import { RECAP_WORKFLOW } from './recap-schedules';
 
 export const SUMMARIZE_WORKFLOW = 'summarizeChat';
 
@@ -12,6 +16,8 @@ export const SUMMARIZE_WORKFLOW = 'summarizeChat';
 export interface RunSummary {
   workflowId: string;
   runId: string;
+  /** The workflow type: summarizeChat, weeklyRecap, exportMembers, exportMessages. */
+  type: string;
   status: string;
   startTime: Date;
   closeTime?: Date;
@@ -21,7 +27,7 @@ export interface RunSummary {
 export function parseJobInput(raw: unknown): JobInput {
   const parsed = JobInput.safeParse(raw);
   if (parsed.success) return parsed.data;
-  throw new BadInputError(parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; '));
+  throw new BadInputError(describeIssues(parsed.error.issues));
 }
 
 /** Starts a `summarizeChat` run. The workflow id names the chat so the Web UI's list reads well. */
@@ -74,27 +80,64 @@ export async function waitForResult(handle: WorkflowHandle<typeof summarizeChat>
   return result;
 }
 
-/** The most recent summarize runs, newest first. */
+/** Every workflow type the CLI starts: what `tgpulse runs` lists and `tgpulse rerun` can start again. */
+export const CLI_WORKFLOWS = [SUMMARIZE_WORKFLOW, RECAP_WORKFLOW, EXPORT_MEMBERS_WORKFLOW, EXPORT_MESSAGES_WORKFLOW] as const;
+
+/** The most recent runs the CLI (or a recap schedule) started, newest first. */
 export async function listRuns(client: Client, limit: number): Promise<RunSummary[]> {
   const runs: RunSummary[] = [];
-  for await (const w of client.workflow.list({ query: `WorkflowType = '${SUMMARIZE_WORKFLOW}'`, pageSize: limit })) {
-    runs.push({ workflowId: w.workflowId, runId: w.runId, status: w.status.name, startTime: w.startTime, ...(w.closeTime ? { closeTime: w.closeTime } : {}) });
+  const query = CLI_WORKFLOWS.map((t) => `WorkflowType = '${t}'`).join(' OR ');
+  for await (const w of client.workflow.list({ query, pageSize: limit })) {
+    runs.push({ workflowId: w.workflowId, runId: w.runId, type: w.type, status: w.status.name, startTime: w.startTime, ...(w.closeTime ? { closeTime: w.closeTime } : {}) });
     if (runs.length >= limit) break;
   }
   return runs;
 }
 
-/** The input a run was started with, read from its first history event: what `rerun` starts again. */
-export async function runInput(client: Client, workflowId: string): Promise<JobInput> {
-  let history;
+/** A run as `rerun` needs it: its type, where it ran, when it was due, and its input as it was sent (unchecked). */
+export interface StartedRun {
+  workflowId: string;
+  type: string;
+  taskQueue: string;
+  status: string;
+  /** When a Schedule's action was due (its runs carry no week: they recap the week before this), else the start. */
+  scheduledAt: Date;
+  input: unknown;
+}
+
+/** The error for a run id nobody started (Temporal answers NOT_FOUND): a line, not a gRPC stack. */
+export function noSuchRun(workflowId: string, cause?: unknown): BadInputError {
+  return new BadInputError(`no run ${workflowId}; list runs with tgpulse runs`, undefined, { cause });
+}
+
+/** gRPC's NOT_FOUND status code. */
+const GRPC_NOT_FOUND = 5;
+
+function isNotFound(err: unknown): boolean {
+  if (err instanceof WorkflowNotFoundError) return true;
+  const grpc = err instanceof ServiceError ? err.cause : err;
+  return isGrpcServiceError(grpc) && grpc.code === GRPC_NOT_FOUND;
+}
+
+const SCHEDULED_START = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);
+
+/** Reads a run's type and the input it was started with (its first history event). */
+export async function findRun(client: Client, workflowId: string): Promise<StartedRun> {
+  const handle = client.workflow.getHandle(workflowId);
   try {
-    history = await client.workflow.getHandle(workflowId).fetchHistory();
+    const d = await handle.describe();
+    const history = await handle.fetchHistory();
+    const payload = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
+    return {
+      workflowId,
+      type: d.type,
+      taskQueue: d.taskQueue,
+      status: d.status.name,
+      scheduledAt: d.typedSearchAttributes.get(SCHEDULED_START) ?? d.startTime,
+      input: payload ? defaultPayloadConverter.fromPayload(payload) : undefined,
+    };
   } catch (err) {
-    if (err instanceof WorkflowNotFoundError) throw new BadInputError(`no run named ${workflowId}`, 'List runs with `tgpulse runs`', { cause: err });
+    if (isNotFound(err)) throw noSuchRun(workflowId, err);
     throw err;
   }
-  const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
-  const payload = started?.input?.payloads?.[0];
-  if (!payload) throw new BadInputError(`run ${workflowId} has no input to rerun`);
-  return JobInput.parse(defaultPayloadConverter.fromPayload(payload));
 }

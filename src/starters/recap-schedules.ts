@@ -8,10 +8,12 @@ import {
   type ScheduleHandle,
   type WorkflowHandleWithFirstExecutionRunId,
 } from '@temporalio/client';
-import { BadInputError, RecapInput, type RecapResult } from '../domain';
+import { BadInputError, RecapInput, type Delivery, type RecapResult } from '../domain';
 import { slug } from '../deliver';
 import { lastCompletedWeek, parseWeekId, shiftWeek } from '../recap';
 import type { weeklyRecap } from '../workflows';
+import { checkJobSource } from './check-source';
+import { describeIssues } from './input-issues';
 
 export const RECAP_WORKFLOW = 'weeklyRecap';
 
@@ -38,7 +40,7 @@ export function recapWorkflowId(name: string, week: string): string {
 export function parseRecapInput(raw: unknown): RecapInput {
   const parsed = RecapInput.safeParse(raw);
   if (parsed.success) return parsed.data;
-  throw new BadInputError(parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; '));
+  throw new BadInputError(describeIssues(parsed.error.issues));
 }
 
 const CRON_MACROS = new Set(['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly']);
@@ -268,13 +270,27 @@ export async function startRecap(client: Client, taskQueue: string, raw: RecapIn
 }
 
 export interface BackfillOptions {
-  /** Keep the schedule's Telegram delivery; by default a backfill writes files only, so a group is not flooded with old recaps. */
-  post?: boolean;
+  /**
+   * Post the weeks too: `'schedule'` where the schedule posts, or into `chat` (as `account`, else the schedule's
+   * account). By default a backfill writes files only, so a group is not flooded with old recaps.
+   */
+  post?: 'schedule' | { chat: string; account?: string };
   /** Output folder of a backfill that does not post. */
   outDir: string;
   now?: Date;
   /** Hears each week as it finishes. */
   onWeek?: (result: RecapResult) => void;
+}
+
+function backfillDelivery(name: string, scheduled: Delivery, opts: BackfillOptions): Delivery {
+  if (opts.post === undefined) return { kind: 'files', dir: opts.outDir };
+  if (opts.post === 'schedule') {
+    if (scheduled.kind !== 'telegram') throw new BadInputError(`the schedule of ${name} writes files, it posts nowhere`, 'name the group: --post-to <chat> --account <name>');
+    return scheduled;
+  }
+  const account = opts.post.account ?? (scheduled.kind === 'telegram' ? scheduled.account : undefined);
+  if (!account) throw new BadInputError('--post-to needs --account', 'name the account that posts into the group');
+  return { kind: 'telegram', account, chat: opts.post.chat };
 }
 
 /**
@@ -287,7 +303,9 @@ export async function backfillRecaps(client: Client, name: string, weeks: number
   if (!Number.isInteger(weeks) || weeks < 1 || weeks > 104) throw new BadInputError(`bad --weeks ${weeks}`, 'give a whole number of weeks from 1 to 104');
   const schedule = await describeRecapSchedule(client, name);
   const last = lastCompletedWeek(opts.now ?? new Date(), schedule.input.cohort.zone);
-  const delivery = opts.post && schedule.input.delivery.kind === 'telegram' ? schedule.input.delivery : { kind: 'files' as const, dir: opts.outDir };
+  const delivery = backfillDelivery(name, schedule.input.delivery, opts);
+  // Its export may have changed since the schedule was made: refuse a broken one before the first week starts.
+  await checkJobSource(schedule.input.cohort.source);
   const results: RecapResult[] = [];
   for (let i = weeks - 1; i >= 0; i--) {
     const handle = await startRecap(client, schedule.taskQueue, { cohort: schedule.input.cohort, week: shiftWeek(last, i), delivery });

@@ -3,7 +3,7 @@ import type { Activities } from '../activities';
 import type { JobInput, JobProgress, JobResult, TokenUsage } from '../domain';
 import { accountActivities, extractChat, NON_RETRYABLE } from './extract-chat';
 import { showWaits, withFloodWaits } from './flood-wait';
-import { llmSummarize } from './llm-summary';
+import { droppedIdsNote, llmSummarize } from './llm-summary';
 
 /** Where a job is: the CLI's progress bar and `tgpulse runs` ask this. */
 export const progressQuery = defineQuery<JobProgress>('progress');
@@ -43,7 +43,7 @@ export async function summarizeChat(input: JobInput): Promise<JobResult> {
   const toTelegram = input.delivery.kind === 'telegram' ? input.delivery : undefined;
   const poster = toTelegram ? accountActivities(toTelegram.account, DELIVERY_OPTIONS) : undefined;
   const status = (text: string) => (toTelegram && poster ? withFloodWaits(() => poster.postStatus({ chat: toTelegram.chat, statusKey: `status-${jobId}`, text }), onWait) : undefined);
-  await status(`Summarizing ${history.messages} messages of "${chat.title}"…`);
+  await status(`Summarizing "${chat.title}" (${history.messages} history entries: messages and service notices)…`);
   const summarizer = await steps.summarizer();
   let summaryKey: string;
   let usage: TokenUsage | undefined;
@@ -51,7 +51,8 @@ export async function summarizeChat(input: JobInput): Promise<JobResult> {
     const llm = await llmSummarize({ jobId, history, chat, ...(input.prompt ? { prompt: input.prompt } : {}) });
     summaryKey = llm.summaryKey;
     usage = llm.usage;
-    if (llm.droppedIds > 0) notes.push(`The model cited ${llm.droppedIds} message id(s) that are not in the history; they were dropped, not linked.`);
+    const dropped = droppedIdsNote(llm.dropped, 'the chat');
+    if (dropped) notes.push(dropped);
   } else {
     if (input.prompt) notes.push('No LLM endpoint is configured, so the prompt was not used: this is the no-model digest. Set OPENAI_BASE_URL to use it.');
     summaryKey = (await steps.digestHistory({ jobId, history, chat })).summaryKey;
@@ -61,7 +62,7 @@ export async function summarizeChat(input: JobInput): Promise<JobResult> {
   let files: string[] = [];
   if (toTelegram && poster) {
     const { messageIds } = await withFloodWaits(() => poster.deliverSummaryToChat({ jobId, chat, summaryKey, delivery: input.delivery }), onWait);
-    await status(`Summary of "${chat.title}" (${history.messages} messages): ${messageIds.length} message(s) below.`);
+    await status(`Summary of "${chat.title}" (${history.messages} history entries): ${messageIds.length} message(s) below.`);
     notes.push(`Posted ${messageIds.length} message(s) to ${toTelegram.chat} as account "${toTelegram.account}".`);
   } else {
     files = (await steps.deliverSummary({ jobId, chat, summaryKey, delivery: input.delivery })).files;

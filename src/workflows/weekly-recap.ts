@@ -1,11 +1,11 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import { defineQuery, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { defineQuery, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities, TelegramActivities } from '../activities';
 import type { JobSource, RecapInput, RecapProgress, RecapResult } from '../domain';
 import { accountTaskQueue } from '../domain';
 import { extractChat, NON_RETRYABLE } from './extract-chat';
 import { showWaits, withFloodWaits } from './flood-wait';
-import { llmSummarize } from './llm-summary';
+import { droppedIdsNote, llmSummarize } from './llm-summary';
 
 /** Where a recap is; the same query name as `summarizeChat`'s, so `tgpulse` reads both alike. */
 export const recapProgressQuery = defineQuery<RecapProgress>('progress');
@@ -43,7 +43,10 @@ export async function weeklyRecap(input: RecapInput): Promise<RecapResult> {
   const { cohort } = input;
 
   const at = info.typedSearchAttributes.get(SCHEDULED_START) ?? info.startTime;
-  const plan = await steps.planRecapWeek({ zone: cohort.zone, at: at.toISOString(), ...(input.week ? { week: input.week } : {}) });
+  // An export is read whole by every extraction anyway: its trend weeks come in the same pass. A live chat reads
+  // its one week (more would cost Telegram requests); its earlier weeks come from the store.
+  const fromExport = cohort.source.kind === 'export';
+  const plan = await steps.planRecapWeek({ zone: cohort.zone, at: at.toISOString(), trend: fromExport, ...(input.week ? { week: input.week } : {}) });
   progress.week = plan.week;
 
   progress.phase = 'extracting';
@@ -51,6 +54,11 @@ export async function weeklyRecap(input: RecapInput): Promise<RecapResult> {
   // The week's span bounds the read, live or not. An incremental sync's cursor would skip what an earlier run of the
   // week already read (it lives under that run's id), and would move the cursor `summarize` syncs from.
   const source: JobSource = cohort.source.kind === 'telegram' ? { kind: 'telegram', account: cohort.source.account, chat: cohort.source.chat } : cohort.source;
+  // What the export holds (its first and last message), read beside the extraction: weeks outside it are "no data".
+  // (Behind a patch: a run started before coverage existed replays without this activity, as a live chat.)
+  const exportSpan = fromExport && patched('recap-source-span') ? steps.recapSourceSpan({ source }) : null;
+  // Handled here so a failure while the extraction still runs is not an unhandled rejection; awaited below.
+  exportSpan?.catch(() => undefined);
   const { history, chat } = await extractChat(
     { jobId, source, since: plan.since, until: plan.until },
     // Pinned to the week: a continued run must not pick another one.
@@ -59,6 +67,8 @@ export async function weeklyRecap(input: RecapInput): Promise<RecapResult> {
   );
 
   progress.phase = 'computing';
+  // A live chat holds everything from its creation (when known) up to now.
+  const span = exportSpan ? await exportSpan : { first: chat.createdAt ?? null, last: null };
   const summarizer = await steps.summarizer();
   const computed = await steps.computeRecapWeek({
     jobId,
@@ -66,6 +76,8 @@ export async function weeklyRecap(input: RecapInput): Promise<RecapResult> {
     chat,
     name: cohort.name,
     week: plan.week,
+    earlierWeeks: plan.weeks.slice(0, -1),
+    span,
     zone: cohort.zone,
     keepWeekHistory: summarizer.kind === 'llm',
     ...(cohort.detectors ? { detectors: cohort.detectors } : {}),
@@ -75,12 +87,15 @@ export async function weeklyRecap(input: RecapInput): Promise<RecapResult> {
   progress.messages = computed.messages;
 
   const notes: string[] = [];
+  if (computed.coverageNote) notes.push(`${plan.week}: ${computed.coverageNote}.`);
+  if (computed.storedEarlier.length) notes.push(`Also stored for the trend, from the same source: ${computed.storedEarlier.join(', ')}.`);
   let summaryKey: string | undefined;
   if (summarizer.kind === 'llm' && computed.weekHistory && computed.weekHistory.messages > 0) {
     progress.phase = 'summarizing';
     const llm = await llmSummarize({ jobId, history: computed.weekHistory, chat, prompt: computed.llmPrompt });
     summaryKey = llm.summaryKey;
-    if (llm.droppedIds > 0) notes.push(`The model cited ${llm.droppedIds} message id(s) that are not in the week; they were dropped, not linked.`);
+    const dropped = droppedIdsNote(llm.dropped, 'the week');
+    if (dropped) notes.push(dropped);
   }
 
   progress.phase = 'rendering';
@@ -121,5 +136,6 @@ export async function weeklyRecap(input: RecapInput): Promise<RecapResult> {
     files,
     posted,
     notes,
+    coverage: computed.coverage,
   };
 }

@@ -1,4 +1,4 @@
-import { renderMarkdown } from '../../src/deliver';
+import { renderMarkdown, renderTelegramText } from '../../src/deliver';
 import type { ChatInfo, Summary } from '../../src/domain';
 
 const chat = (c: Omit<ChatInfo, 'title'>): ChatInfo => ({ title: 'C', ...c });
@@ -25,4 +25,15 @@ test('chats without t.me links (basic groups) show message numbers instead of de
   const md = renderMarkdown(summary, chat({ id: 42, type: 'private_group' }));
   expect(md).toContain('- Ana shipped (#5, #9)');
   expect(md).not.toContain('t.me');
+});
+
+test('the notes of a summary (what was merged, which cited ids were dropped) reach the reader in Markdown and in Telegram', () => {
+  const notes = ['Merged 300 findings from 29 parts of the chat in 11 merge calls (3 rounds); 12 findings did not fit.', 'Dropped 2 message ids the model invented (no such message in the history): never linked.'];
+  const withNotes = { ...summary, notes };
+  const md = renderMarkdown(withNotes, chat({ id: 1, type: 'public_supergroup', username: 'b' }));
+  expect(md).toContain('_Merged 300 findings from 29 parts of the chat in 11 merge calls (3 rounds); 12 findings did not fit._');
+  expect(md).toContain('_Dropped 2 message ids the model invented (no such message in the history): never linked._');
+  const tg = renderTelegramText(withNotes, chat({ id: 1, type: 'public_supergroup', username: 'b' }), { limit: 4096 }).join('\n');
+  expect(tg.endsWith(notes.join('\n'))).toBe(true);
+  expect(renderMarkdown(summary, chat({ id: 1, type: 'public_supergroup', username: 'b' }))).not.toContain('Merged');
 });

@@ -1,5 +1,5 @@
 import { BadInputError } from '../../src/domain';
-import { compileDetectors } from '../../src/detectors';
+import { compileDetectors, isBot } from '../../src/detectors';
 
 describe('detectors with the default English and Russian rules', () => {
   const d = compileDetectors();
@@ -52,7 +52,34 @@ describe('detectors with the default English and Russian rules', () => {
   });
 
   test('a message can be a question and a blocker at once', () => {
-    expect(d.detect('stuck on deploys, any idea?')).toEqual({ demo: false, blocker: true, question: true });
+    expect(d.detect('stuck on deploys, any idea?')).toEqual({ demo: false, blocker: true, decision: false, question: true });
+  });
+
+  test.each([
+    ['Decision: office hours move to Thursdays', true],
+    ['We decided to keep Demo Day on Friday', true],
+    ["Ok, let's go with pgvector on Supabase", true],
+    ["we'll use Fly for every demo app", true],
+    ['Going with Expo Router, deep linking is simpler', true],
+    ['#decision no new features after Wednesday', true],
+    ['Решили: демо по 5 минут', true],
+    ['Договорились, созвон по четвергам', true],
+    ['Будем использовать Postgres', true],
+    // Asking for a decision is not one, nor is an undecided "not decided yet" or a solved problem ("решил").
+    ['Have we decided to move the call?', false],
+    ['not decided yet, I was going to ask tomorrow', false],
+    ['решил проблему с вебхуком', false],
+    ['we could use Fly or Render', false],
+  ])('decision: %s → %s', (text, expected) => {
+    expect(d.detect(text).decision).toBe(expected);
+  });
+
+  test('a message naming the tags of two kinds is flagged as explaining the conventions', () => {
+    const rules = 'Stuck for more than an hour: post it with #blocker. Shipped something: post it with #demo and a link';
+    expect(d.detect(rules)).toEqual({ demo: true, blocker: true, decision: false, question: false, conventions: true });
+    expect(d.detect('#blocker deploys fail').conventions).toBeUndefined();
+    // A demo that mentions having been stuck names one tag: it is a demo.
+    expect(d.detect('#demo finally shipped after being stuck for days https://x.vercel.app').conventions).toBeUndefined();
   });
 
   test('links in the message entities count even when the text has none', () => {
@@ -73,6 +100,14 @@ describe('per-cohort detector config', () => {
     expect(d.detect('new build up for testing https://testflight.apple.com/join/x').demo).toBe(true);
     expect(d.detect('#demo still works').demo).toBe(true);
     expect(d.detect('выкатил https://t.me/x').demo).toBe(false); // Russian defaults not chosen
+  });
+
+  test('decisions are configured like the other kinds', () => {
+    const d = compileDetectors({ useDefaults: false, decision: { hashtags: ['#постановили'], phrases: ['ship it'] } });
+    expect(d.detect('#постановили релиз в пятницу').decision).toBe(true);
+    expect(d.detect('ship it, all tests are green').decision).toBe(true);
+    expect(d.detect('we decided to wait').decision).toBe(false);
+    expect(() => compileDetectors({ decision: { phrases: ['x'] } })).toThrow(/decision\.phrases\.0/);
   });
 
   test('useDefaults: false keeps only the cohort’s own rules', () => {
@@ -112,5 +147,29 @@ describe('questions asked with context after the question mark', () => {
     ['Can confirm, previews work now', false],
   ])('%j → question %s', (text, expected) => {
     expect(detect(text).question).toBe(expected);
+  });
+});
+
+describe('isBot', () => {
+  test.each([
+    [{ id: 'u1', name: 'Cohort 7 Bot' }, true],
+    [{ id: 'u1', name: 'LeaderboardBot' }, true],
+    [{ id: 'u1', name: 'cohort_bot' }, true],
+    [{ id: 'u1', name: 'Напоминалка Бот' }, true],
+    [{ id: 'u1', name: 'Reminders', username: 'cohort7_bot' }, true],
+    [{ id: 'u1', name: 'Reminders', bot: true }, true],
+    // People named Abbot or Talbot, or who mention bots, are people.
+    [{ id: 'u1', name: 'Jane Abbot' }, false],
+    [{ id: 'u1', name: 'TALBOT' }, false],
+    [{ id: 'u1', name: 'Ben Talbot' }, false],
+    [{ id: 'u1', name: 'Robotics Rosa' }, false],
+    [{ id: 'u1', name: 'Ana', username: 'ana_builds' }, false],
+  ])('%j → %s', (peer, expected) => {
+    expect(isBot(peer)).toBe(expected);
+  });
+
+  test('a configured bot id marks a bot whatever its name', () => {
+    expect(isBot({ id: 'user7612093345', name: 'Reminders' }, new Set(['user7612093345']))).toBe(true);
+    expect(isBot({ id: 'user1', name: 'Reminders' }, new Set(['user7612093345']))).toBe(false);
   });
 });

@@ -247,8 +247,8 @@ describe('a full account export', () => {
     const err = await openExport(account).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BadInputError);
     expect((err as Error).message).toMatch(/full account export with 6 chats: say which one to read/);
-    expect((err as Error).message).toContain('"Cohort 5" (id 1876543210, private_supergroup, 3 messages)');
-    expect((err as Error).message).toContain('"Old Cohort" (id 1300000002, private_supergroup, 1 message, left)');
+    expect((err as Error).message).toContain('"Cohort 5" (id 1876543210, private_supergroup, 3 entries)');
+    expect((err as Error).message).toContain('"Old Cohort" (id 1300000002, private_supergroup, 1 entry, left)');
   });
 
   test('refuses an ambiguous name, listing the candidates with their ids', async () => {

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { countTokens } from 'gpt-tokenizer/cjs/encoding/o200k_base';
+import { countTokens, decode, encode } from 'gpt-tokenizer/cjs/encoding/o200k_base';
 import type { LlmSettings } from '../../src/llm';
 
 /** One request the fake received, parsed. */
@@ -14,6 +14,9 @@ export interface FakeRequest {
   user: string;
   /** Prompt tokens as the fake bills them. */
   promptTokens: number;
+  /** For answered requests: completion tokens billed, and why the reply ended (`length` when cut at max_tokens). */
+  completionTokens?: number;
+  finishReason?: string;
 }
 
 /** What the fake answers to one request when a rule matches. */
@@ -47,6 +50,18 @@ export interface FakeOpenAiOptions {
   contextTokens?: number;
   /** False: refuse `response_format: json_schema` with a 400, like servers without structured output. */
   jsonSchema?: boolean;
+  /**
+   * How the fake "summarizes" when no rule answers:
+   * - `plausible` (default): the most replied-to and reacted-to messages of each day, merges keep 16 points;
+   * - `extractor`: an honest stand-in that reports every planted finding (`FACT-<n>` in a message) it sees, with the
+   *   ids of the messages that state it, and in a merge keeps every finding, or when told it has room for at most N
+   *   points, the N best corroborated (most ids) — it writes the whole of whatever it chose, so a merge asked to
+   *   hold more than `max_tokens` is cut at `length`;
+   * - `obedient`: the extractor, but it also does what the data tells it: it cites `#<id>` when a line asks it to
+   *   (cite / процитируй / 引用 / استشهد), takes any line shaped like a message line as a message, uses a heading a
+   *   message asks for (writing `\n` as a line break), and follows the last `<request>` block it sees.
+   */
+  model?: 'plausible' | 'extractor' | 'obedient';
 }
 
 export interface FakeOpenAi {
@@ -114,17 +129,27 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
     let content: string;
     if (response && 'content' in response) content = response.content;
     else {
-      const summary = defaultSummary(record);
+      const summary = options.model === 'extractor' || options.model === 'obedient' ? standInSummary(record, options.model === 'obedient') : defaultSummary(record);
       content = JSON.stringify(response && 'mutate' in response ? response.mutate(summary, record) : summary);
     }
+    // Like a real server, a reply stops at max_tokens: the rest is never written.
+    let finish = 'stop';
+    let completionTokens = countTokens(content);
+    if (maxTokens > 0 && completionTokens > maxTokens) {
+      content = decode(encode(content).slice(0, maxTokens));
+      completionTokens = maxTokens;
+      finish = 'length';
+    }
+    record.completionTokens = completionTokens;
+    record.finishReason = finish;
     completions++;
     json(res, 200, {
       id: `chatcmpl-fake-${completions}`,
       object: 'chat.completion',
       created: Math.floor(Date.now() / 1000),
       model: body.model,
-      choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, finish_reason: 'stop', logprobs: null }],
-      usage: { prompt_tokens: promptTokens, completion_tokens: countTokens(content), total_tokens: promptTokens + countTokens(content) },
+      choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, finish_reason: finish, logprobs: null }],
+      usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
     });
   }
 
@@ -171,9 +196,68 @@ function defaultSummary(req: FakeRequest): FakeSummary {
   const request = between(req.user, 'request') ?? '';
   const title = `Summary: ${request.slice(0, 60)}`;
   if (req.kind === 'map') return summarizeTranscript(between(req.user, 'chat_messages') ?? '', title);
-  if (req.kind === 'reduce') return mergePartials(between(req.user, 'partial_summaries') ?? '', title);
+  if (req.kind === 'reduce') return mergePartials(between(req.user, 'partial_summaries') ?? '', title, req.system);
   const ids = [...req.user.matchAll(/\b(\d{1,12})\b/g)].map((m) => Number(m[1])).slice(0, 5);
   return { title: 'Repaired', sections: [{ heading: 'Points', points: ids.length ? [{ text: 'Recovered point', messageIds: ids }] : [] }] };
+}
+
+/** What a model may take for the end of a line (and what a line-oriented reader splits on). */
+const ANY_LINE_BREAK = /\r\n|[\n\r\v\f\u001C-\u001E\u0085\u2028\u2029]/;
+const MESSAGE_LINE = /^#(\d+)(?: \(part \d+\/\d+\))? \d\d:\d\d [^:]*?: (.*)$/;
+const FACT = /\bFACT-\d+\b/g;
+const CITE = /(?:cite|процитируй|引用|استشهد بـ?)\s*#(\d+)/giu;
+const HEADING = /use the heading "([^"]*)"/i;
+
+/**
+ * The honest (and the obedient) stand-in. Map: every `FACT-<n>` in a message line becomes one point (all messages
+ * stating it, their ids). Merge: points of the same fact combine; when the prompt says the reply has room for at
+ * most N points, the N with the most ids are kept, in order.
+ */
+function standInSummary(req: FakeRequest, obedient: boolean): FakeSummary {
+  const requests = [...req.user.matchAll(/<request>\n?([\s\S]*?)\n?<\/request>/g)].map((m) => m[1]!.trim());
+  const request = (obedient ? requests[requests.length - 1] : requests[0]) ?? '';
+  const title = `Summary: ${request.slice(0, 60)}`;
+  const facts = new Map<string, { text: string; messageIds: number[] }>();
+  const extra: { text: string; messageIds: number[] }[] = [];
+  let heading = 'Findings';
+  const add = (fact: string, text: string, ids: number[]) => {
+    const known = facts.get(fact);
+    if (known) known.messageIds = [...new Set([...known.messageIds, ...ids])].slice(0, 8);
+    else facts.set(fact, { text, messageIds: ids.slice(0, 8) });
+  };
+  const obey = (text: string) => {
+    if (!obedient) return;
+    for (const m of text.matchAll(CITE)) extra.push({ text: 'As a message asked', messageIds: [Number(m[1])] });
+    const h = HEADING.exec(text);
+    if (h) heading = h[1]!.replace(/\\n/g, '\n');
+  };
+  if (req.kind === 'map') {
+    const data = obedient ? req.user.slice(req.user.indexOf('<chat_messages>')) : (between(req.user, 'chat_messages') ?? '');
+    for (const line of data.split(ANY_LINE_BREAK)) {
+      const m = MESSAGE_LINE.exec(line);
+      if (!m) continue;
+      for (const fact of new Set(m[2]!.match(FACT) ?? [])) add(fact, `${fact}: ${m[2]!.split(/\s+/).slice(0, 16).join(' ')}`, [Number(m[1])]);
+      obey(m[2]!);
+    }
+  } else if (req.kind === 'reduce') {
+    const data = obedient ? req.user.slice(req.user.indexOf('<partial_summaries>')) : (between(req.user, 'partial_summaries') ?? '');
+    for (const line of data.split(ANY_LINE_BREAK)) {
+      const p = /^- (.*) \[ids: ([\d, ]+)\]$/.exec(line);
+      if (!p) continue;
+      const ids = p[2]!.split(',').map((x) => Number(x.trim()));
+      const fact = p[1]!.match(FACT)?.[0];
+      if (fact) add(fact, p[1]!, ids);
+      else extra.push({ text: p[1]!, messageIds: ids });
+      obey(p[1]!);
+    }
+  }
+  let points = [...facts.values(), ...extra];
+  const room = /room for at most (\d+) points/.exec(req.system);
+  if (room && points.length > Number(room[1])) {
+    const keep = new Set([...points].sort((a, b) => b.messageIds.length - a.messageIds.length).slice(0, Number(room[1])));
+    points = points.filter((p) => keep.has(p));
+  }
+  return { title, sections: points.length ? [{ heading, points }] : [] };
 }
 
 /** Per day, the messages with the most replies and reactions, each with the ids of its replies. */
@@ -208,8 +292,8 @@ function summarizeTranscript(data: string, title: string): FakeSummary {
   return { title, sections };
 }
 
-/** Sections of the same heading together; at most 16 points, taken evenly from the parts. */
-function mergePartials(data: string, title: string): FakeSummary {
+/** Sections of the same heading together; at most 16 points (fewer when told), taken evenly from the parts. */
+function mergePartials(data: string, title: string, system: string): FakeSummary {
   const sections = new Map<string, { text: string; messageIds: number[] }[]>();
   let heading = 'Points';
   for (const line of data.split('\n')) {
@@ -224,8 +308,15 @@ function mergePartials(data: string, title: string): FakeSummary {
   }
   const all = [...sections.entries()];
   const keep = Math.min(all.length, 8);
+  // Told how many points fit, it keeps no more.
+  let room = Number(/room for at most (\d+) points/.exec(system)?.[1] ?? Infinity);
   const picked = Array.from({ length: keep }, (_, i) => all[Math.floor((i * all.length) / keep)]!);
-  return { title, sections: picked.map(([h, points]) => ({ heading: h, points: points.slice(0, 2) })) };
+  const out = picked.map(([h, points]) => {
+    const kept = points.slice(0, Math.max(0, Math.min(2, room)));
+    room -= kept.length;
+    return { heading: h, points: kept };
+  });
+  return { title, sections: out.filter((s) => s.points.length > 0) };
 }
 
 /** LLM settings pointing at a fake server: a small 8k-context model with real prices, so usage and cost move. */

@@ -34,7 +34,7 @@ describe('tgpulse limits', () => {
   });
 
   it('says so when Redis is unreachable, without a stack trace', async () => {
-    const err = (await tgpulse(['limits', 'alice'], { REDIS_URL: 'redis://127.0.0.1:1' }).catch((e: unknown) => e)) as { code: number; stderr: string };
+    const err = (await tgpulse(['limits', '--account', 'alice'], { REDIS_URL: 'redis://127.0.0.1:1' }).catch((e: unknown) => e)) as { code: number; stderr: string };
     expect(err.code).toBe(3);
     expect(err.stderr.trim()).toBe('error: Redis at 127.0.0.1:1 is unreachable');
   });

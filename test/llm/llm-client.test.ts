@@ -1,5 +1,5 @@
 import { RemoteRefusedError, TransportError } from '../../src/domain';
-import { ContextLengthError, LlmClient, LlmOutputError, LlmSetupError, chunkPrompt, retryAfterSeconds, type LlmSettings } from '../../src/llm';
+import { ContextLengthError, LlmClient, LlmOutputError, LlmSetupError, ReplyTooLongError, chunkPrompt, retryAfterSeconds, type LlmSettings } from '../../src/llm';
 import { startFakeOpenAi, type FakeOpenAi } from '../fakes/fake-openai-server';
 
 const KEY = 'sk-test-secret-key-0123456789';
@@ -117,6 +117,16 @@ describe('LlmClient against a chat-completions server', () => {
     expect(fake.requests.map((r) => r.kind)).toEqual(['map', 'repair']);
     expect(reply.draft.sections[0]!.points[0]!.messageIds).toEqual([101, 102]);
     expect(reply.usage.calls).toBe(2);
+  });
+
+  test('a reply cut at max_tokens is not used or repaired: its lost tail is reported, with what it cost', async () => {
+    const long = JSON.stringify({ title: 't', sections: [{ heading: 'h', points: Array.from({ length: 60 }, (_, i) => ({ text: `point ${i} about the release`, messageIds: [101] })) }] });
+    fake.script({ respond: { content: long } });
+    const err = await new LlmClient(settingsFor(fake, { maxOutputTokens: 100 })).summarize(prompt).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ReplyTooLongError);
+    expect((err as ReplyTooLongError).message).toMatch(/cut at LLM_MAX_OUTPUT_TOKENS \(100\) after 100 tokens/);
+    expect((err as ReplyTooLongError).usage).toMatchObject({ calls: 1, completionTokens: 100 });
+    expect(fake.requests.map((r) => [r.kind, r.finishReason])).toEqual([['map', 'length']]);
   });
 
   test('when the repair fails too, the error says so and no third request is made', async () => {

@@ -11,6 +11,7 @@ import { HISTORY_PAGE_SIZE, LocalArtifactStore, writeHistoryPage } from '../../s
 import { between, startFakeOpenAi, type FakeOpenAi, testLlmSettings } from '../fakes/fake-openai-server';
 import { testStack, uniqueName } from '../support/stack';
 import { buildChat, PUBLIC_CHAT } from './chat-builder';
+import { plantFacts } from './planted-history';
 import type { llmSummaryTest } from './llm-workflows';
 import { quietSdkLogs } from '../support/temporal-test-env';
 
@@ -147,4 +148,70 @@ test('a job over MAX_TOKENS_PER_JOB fails before any model call, with the estima
   expect(cause.type).toBe('TokenBudgetExceeded');
   expect(cause.message).toMatch(/up to [\d,]+ tokens .* MAX_TOKENS_PER_JOB \(10,000\)/);
   expect(fake.requests).toHaveLength(0);
+});
+
+/** Each fact the findings name, with their ids. */
+function factIds(points: { text: string; messageIds: number[] }[]): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  for (const p of points) for (const fact of new Set(p.text.match(/\bFACT-\d+\b/g) ?? [])) out.set(fact, [...(out.get(fact) ?? []), ...p.messageIds].sort((a, b) => a - b));
+  return out;
+}
+
+test('a part with more findings than one reply holds is cut at the length limit, split, and no finding is lost', async () => {
+  const messages = buildChat(3000);
+  const facts = plantFacts(messages, 150);
+  fake.options.model = 'extractor';
+  fake.options.contextTokens = 8192;
+  const { result, summary } = await run(await storeHistory(messages), { maxOutputTokens: 300 });
+  const cut = fake.requests.filter((r) => r.finishReason === 'length');
+  expect(cut.length).toBeGreaterThan(0);
+  expect(cut.every((r) => r.kind === 'map')).toBe(true);
+  // The cut chunks were summarized again in smaller parts: more map calls than chunks planned.
+  expect(fake.requests.filter((r) => r.kind === 'map' && r.finishReason === 'stop').length).toBeGreaterThan(result.chunks);
+  const found = factIds(summary.findings!);
+  expect(found.size).toBe(150);
+  for (const [fact, ids] of facts) expect(found.get(fact)).toEqual([...ids].sort((a, b) => a - b));
+  // The cut replies were paid for: they are in the usage.
+  expect(result.usage.calls).toBe(fake.requests.length);
+  expect(result.usage.completionTokens).toBe(fake.requests.reduce((sum, r) => sum + (r.completionTokens ?? 0), 0));
+});
+
+test('a merge that writes past the length limit is asked again for fewer points', async () => {
+  const messages = buildChat(3000);
+  plantFacts(messages, 40);
+  fake.options.model = 'extractor';
+  // The first merge ignores how many points it has room for and repeats every one ten times.
+  fake.script({
+    when: (r) => r.kind === 'reduce',
+    respond: { mutate: (s) => ({ ...s, sections: s.sections.map((x) => ({ ...x, points: Array.from({ length: 10 }, () => x.points).flat() })) }) },
+  });
+  const { result, summary } = await run(await storeHistory(messages), { maxOutputTokens: 400 });
+  const merges = fake.requests.filter((r) => r.kind === 'reduce');
+  const first = merges.findIndex((r) => r.finishReason === 'length');
+  expect(first).toBeGreaterThanOrEqual(0);
+  // The same merge again, with half the room.
+  const again = merges.slice(first + 1).find((r) => r.user === merges[first]!.user)!;
+  const room = (r: (typeof merges)[number]) => Number(/at most (\d+) points/.exec(r.system)?.[1] ?? /room for all (\d+) points/.exec(r.system)?.[1]);
+  expect(again.finishReason).toBe('stop');
+  expect(room(again)).toBeLessThanOrEqual(Math.ceil(room(merges[first]!) / 2));
+  expect(summary.findings).toHaveLength(40);
+  expect(result.usage.calls).toBe(fake.requests.length);
+});
+
+test('a model that never keeps a merge within the length limit fails the job with what to change', async () => {
+  const messages = buildChat(3000);
+  plantFacts(messages, 40);
+  fake.options.model = 'extractor';
+  fake.script({ times: 100, when: (r) => r.kind === 'reduce', respond: { content: `{"title": "${'very '.repeat(2000)}"}` } });
+  // One merge at a time, so the job stops after the first merge gives up.
+  const err = (await run(await storeHistory(messages), { maxOutputTokens: 400, concurrency: 1 }).catch((e: unknown) => e)) as WorkflowFailedError;
+  expect(err).toBeInstanceOf(WorkflowFailedError);
+  const cause = err.cause as ApplicationFailure;
+  expect(cause.type).toBe('LlmReplyTooLong');
+  expect(cause.message).toMatch(/raise LLM_MAX_OUTPUT_TOKENS/);
+  // Asked with 1, 1/2, 1/4 and 1/8 of the points, then given up.
+  const merges = fake.requests.filter((r) => r.kind === 'reduce');
+  expect(merges).toHaveLength(4);
+  expect(new Set(merges.map((r) => r.user)).size).toBe(1);
+  expect(merges.every((r) => r.finishReason === 'length')).toBe(true);
 });

@@ -45,7 +45,12 @@ describe('weeklyRecap with an LLM endpoint configured', () => {
     for (const id of shown) expect(facts.ids.has(id)).toBe(true);
     const request = fake.requests[0]!.user;
     expect(request).toContain('Write the weekly recap of this cohort group for 2026-W46 (9–15 Nov 2026)');
-    expect(request).toContain('183 messages from 28 active members');
+    expect(request).toMatch(/183 messages from 28 active members, \d+ demos, \d+ blockers, 0 decisions, /);
+    expect(request).toContain('Highlights, Demos, Blockers, Decisions, Open questions, Shout-outs');
+    // The open questions the counting weighed, by id, all from the week.
+    const open = /Open questions, heaviest first \(message ids\): ([\d, ]+)\./.exec(request)?.[1]?.split(', ').map(Number) ?? [];
+    expect(open.length).toBeGreaterThan(0);
+    for (const id of open) expect(facts.ids.has(id)).toBe(true);
 
     const md = readFileSync(result.files.find((f) => f.endsWith('.md'))!, 'utf8');
     expect(md).toContain('· model fake-model_');

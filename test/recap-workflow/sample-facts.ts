@@ -36,6 +36,8 @@ export interface WeekFacts {
   newMembers: number;
   /** Ids of every entry dated in the week. */
   ids: Set<number>;
+  /** The plain text of each ordinary message, by id. */
+  texts: Map<number, string>;
 }
 
 function plain(text: RawMessage['text']): string {
@@ -59,5 +61,6 @@ export function weekFacts(week: SampleWeek): WeekFacts {
     hashtagDemos: ordinary.filter((m) => /#demo\b/i.test(plain(m.text))).map((m) => m.id),
     newMembers: joined.size,
     ids: new Set(inWeek.map((m) => m.id)),
+    texts: new Map(ordinary.map((m) => [m.id, plain(m.text)])),
   };
 }

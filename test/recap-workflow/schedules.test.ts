@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import { BadInputError, type RecapInput, type RecapResult } from '../../src/domain';
-import { lastCompletedWeek, listStoredWeeks, shiftWeek } from '../../src/recap';
+import { formatHistoryTable, lastCompletedWeek, listStoredWeeks, loadTrend, shiftWeek } from '../../src/recap';
 import {
   backfillRecaps,
   createRecapSchedule,
@@ -86,6 +86,14 @@ describe('recap schedules on the real Temporal dev server', () => {
     const triggered: RecapResult = await tw.client.workflow.getHandle(workflowId!).result();
     expect([lastCompletedWeek(before, ZONE), lastCompletedWeek(new Date(), ZONE)]).toContain(triggered.week);
     expect(triggered.files.some((f) => f.endsWith(`-${triggered.week}.png`))).toBe(true);
+    // That week is after the sample's last message (Sunday 15 Nov 2026, whatever day this runs): the user is told it
+    // has no data, in the run's notes and the recap itself, rather than shown a quiet week of zeros.
+    expect(triggered.week > '2026-W46').toBe(true);
+    expect(triggered.messages).toBe(0);
+    expect(triggered.notes).toContain(`${triggered.week}: no data for this week (the source holds 2 Nov 2026 – 15 Nov 2026).`);
+    const triggeredMd = readFileSync(triggered.files.find((f) => f.endsWith('.md'))!, 'utf8');
+    expect(triggeredMd).toContain('No data for this week (the source holds 2 Nov 2026 – 15 Nov 2026)');
+    expect(triggeredMd).not.toMatch(/−100%|vs last week/);
 
     // A run the schedule takes for a past time (a catch-up after an outage, Temporal's own backfill) recaps the
     // week completed at that time, not at the time it really runs: Monday 9 Nov 09:00 in Berlin is W45's recap.
@@ -106,7 +114,9 @@ describe('recap schedules on the real Temporal dev server', () => {
     expect(shiftWeek(weeks[1]!, 1)).toBe(weeks[0]);
     expect(backfilled.map((r) => r.week)).toEqual(weeks);
     for (const week of weeks) expect((await tw.client.workflow.getHandle(recapWorkflowId(name, week)).describe()).status.name).toBe('COMPLETED');
+    // Each week once, whichever run stored it: the trend passes add the export's weeks, not empty ones before them.
     expect(await listStoredWeeks(store, triggered.chatId)).toEqual([...new Set([...weeks, triggered.week])].sort());
+    expect(formatHistoryTable(await loadTrend(store, triggered.chatId, triggered.week, 1))).toMatch(new RegExp(`^${triggered.week}\\s+—.*no data for this week`, 'm'));
 
     // Creating it again replaces it: one schedule, the new cron, still resumed.
     const again = await createRecapSchedule(tw.client, { input: input(), cron: '30 8 * * FRI', taskQueue: tw.taskQueue });

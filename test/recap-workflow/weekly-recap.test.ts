@@ -71,6 +71,18 @@ describe('weeklyRecap from the sample export, on the real Temporal dev server', 
       expect(md).toContain(demo.sender!.name);
       expect(md).toContain(`https://t.me/c/2291847365/${demo.messageId}`);
     }
+    // The sample's one settled choice in W45 is a decision: stored with the week and in its recap, with its link.
+    const settled = [...weekFacts('2026-W45').texts].find(([, text]) => text.includes('going with Supabase + pgvector'))![0];
+    const m45 = (await loadWeeklyMetrics(store, w45.chatId, '2026-W45'))!;
+    expect(m45.decisions?.map((d) => d.messageId)).toContain(settled);
+    const md45 = readFileSync(w45.files.find((f) => f.endsWith('.md'))!, 'utf8');
+    expect(md45).toContain(`## Decisions\n\n- `);
+    expect(md45).toContain(`going with Supabase + pgvector. Thanks both! ([link](https://t.me/c/2291847365/${settled}))`);
+    // Open questions come with how long each has waited by the week's end, heaviest first.
+    const m46 = (await loadWeeklyMetrics(store, w46.chatId, '2026-W46'))!;
+    expect(m46.questions.open.length).toBeGreaterThan(0);
+    for (const q of m46.questions.open) expect(q).toMatchObject({ status: 'open', waitedSeconds: expect.any(Number) });
+    expect(readFileSync(w46.files.find((f) => f.endsWith('.md'))!, 'utf8')).toMatch(/## Open questions\n\n- [^\n]+ \(no reply for \d+ d( \d+ h)?\)/);
     // Known values of the sample, so a change in what is counted shows here and not only as a mismatch above.
     expect([w45.messages, w46.messages]).toEqual([212, 183]);
     expect(weekFacts('2026-W45').newMembers).toBe(26);
@@ -87,6 +99,9 @@ describe('weeklyRecap from the sample export, on the real Temporal dev server', 
     expect(lines[2]).toMatch(/^2026-W45\s+212\s/);
     expect(lines[3]).toMatch(/^2026-W46\s+183\s/);
     expect(table).toContain(`2026-W46 vs the week before: messages −${Math.abs(change)}%`);
+    // W45 settled something, W46 nothing: the drop is the news.
+    expect(md).toContain('0 decisions made (−100% vs last week).');
+    expect(table).toContain('decisions −100%');
   });
 
   test('rerunning a week replaces its stored metrics: one record, rewritten, and the same files', async () => {

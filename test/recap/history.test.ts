@@ -71,7 +71,7 @@ test('the history table has a row per week and the last change', async () => {
   expect(lines[0]).toMatch(/^Week\s+Msgs\s+Active\s+Share/);
   expect(lines[2]).toMatch(/^2026-W41\s+—/);
   expect(lines[3]).toMatch(/^2026-W42\s+10\s+5\s+25%/);
-  expect(lines[4]).toMatch(/^2026-W43\s+12\s+5\s+25%\s+2\s+1\s+4\s+3\s+3\s+2\s+30 min\s+2\s+1$/);
+  expect(lines[4]).toMatch(/^2026-W43\s+12\s+5\s+25%\s+2\s+1\s+4\s+3\s+3\s+2\s+30 min\s+2\s+1\s+0$/);
   expect(table).toContain('2026-W43 vs the week before: messages +20%');
   expect(formatHistoryTable(await loadTrend(store, 42, '2026-W43', 2))).toContain('No week computed yet');
 });

@@ -1,5 +1,5 @@
 import type { ChatMessage } from '../../src/domain';
-import { computeWeeklyMetrics, createWeekAccumulator } from '../../src/recap';
+import { ANSWERS_AFTER_MS, computeWeeklyMetrics, createWeekAccumulator, createWeeksAccumulator, weekRange } from '../../src/recap';
 import { alice, bob, carol, CHAT_ID, dave, eve, handBuiltWeek } from './fixtures';
 
 const options = { week: '2026-W43', zone: 'Europe/Berlin', memberCount: 20 };
@@ -137,5 +137,79 @@ describe('the accumulator', () => {
 
   test('a bad detector config is refused', () => {
     expect(() => createWeekAccumulator({ ...options, detectors: { demo: { hashtags: ['not a tag'] } } })).toThrow(/demo\.hashtags\.0/);
+  });
+});
+
+describe('several weeks in one pass', () => {
+  const zone = 'Europe/Berlin';
+  const at = (iso: string, id: number, sender = alice, text = 'hello', extra: Partial<ChatMessage> = {}): ChatMessage => ({ id, chatId: CHAT_ID, date: iso, sender, text, reactions: [], ...extra });
+  // Three weeks (W43..W45) with a question late on W43's Sunday answered on W44's Monday, one answered 3 days after
+  // W43 ended (too late to count for W43), and traffic in each week.
+  const history: ChatMessage[] = [
+    at('2026-10-19T08:00:00Z', 1, alice, 'first of W43'),
+    at('2026-10-25T21:00:00Z', 2, bob, 'How do I deploy the worker?'),
+    at('2026-10-26T08:00:00Z', 3, carol, 'with docker compose', { replyToId: 2 }),
+    at('2026-10-23T09:00:00Z', 4, dave, 'What is the demo day date?'),
+    at('2026-10-29T09:00:00Z', 5, eve, 'the 13th', { replyToId: 4 }),
+    at('2026-11-03T10:00:00Z', 6, alice, 'W45 says hi'),
+  ].sort((a, b) => a.date.localeCompare(b.date));
+
+  test('each week gets the numbers it gets when computed alone over the history a recap of it reads', async () => {
+    const weeks = ['2026-W43', '2026-W44', '2026-W45'];
+    const acc = createWeeksAccumulator({ weeks, zone, span: { first: null, last: null } });
+    for (const m of history) acc.add(m);
+    const together = acc.finish();
+    expect(together.map((m) => m.week)).toEqual(weeks);
+    for (const week of weeks) {
+      // Alone, a recap reads up to two days after its week (ANSWERS_AFTER_MS).
+      const end = weekRange(week, zone).end.getTime() + ANSWERS_AFTER_MS;
+      const alone = await computeWeeklyMetrics(history.filter((m) => Date.parse(m.date) < end), { week, zone, span: { first: null, last: null } });
+      expect(together.find((m) => m.week === week)).toEqual(alone);
+    }
+    const w43 = together[0]!;
+    expect(w43.questions).toMatchObject({ asked: 2, answered: 1, unansweredIds: [4] });
+    expect(together[1]!.messages).toBe(2);
+  });
+
+  test('weeks come out oldest first whatever order they are asked in, each once', () => {
+    const acc = createWeeksAccumulator({ weeks: ['2026-W45', '2026-W43', '2026-W45'], zone });
+    expect(acc.ranges.map((r) => r.week)).toEqual(['2026-W43', '2026-W45']);
+  });
+});
+
+describe('what a week leaves out or counts once', () => {
+  const zone = 'Europe/Berlin';
+  const week = '2026-W43';
+  const at = (id: number, sender = alice, text = 'hello', extra: Partial<ChatMessage> = {}): ChatMessage => ({ id, chatId: CHAT_ID, date: `2026-10-2${id % 5}T10:00:0${id % 10}Z`, sender, text, reactions: [], ...extra });
+
+  test('the same demo posted twice (same link, or same sender and text) is one demo; different demos with other links stay', async () => {
+    const m = await computeWeeklyMetrics(
+      [
+        at(1, alice, '#demo Habit tracker v1 https://habits.app/'),
+        at(2, bob, '#demo my take on it: https://www.HABITS.app'), // the same link, written differently
+        at(3, carol, '#demo Barber bot'),
+        at(4, carol, '#demo   Barber bot'), // posted again
+        at(5, dave, '#demo Habit tracker v1 https://habits.app/pricing'),
+        at(5, dave, '#demo Habit tracker v1 https://habits.app/pricing (edited)'), // the same message, seen again
+      ].sort((a, b) => a.date.localeCompare(b.date)),
+      { week, zone },
+    );
+    expect(m.demos.map((d) => d.text).sort()).toEqual(['#demo Barber bot', '#demo Habit tracker v1 https://habits.app/', '#demo Habit tracker v1 https://habits.app/pricing']);
+  });
+
+  test("bots' messages are counted as left out, so the recap can say bots were excluded only when they were", async () => {
+    const withBot = await computeWeeklyMetrics([at(1), at(2, { id: 'user99', name: 'Standup', username: 'standup_bot' }, 'daily check-in'), at(3, bob)], { week, zone });
+    expect([withBot.messages, withBot.botMessages]).toEqual([2, 1]);
+    const configured = await computeWeeklyMetrics([at(1), at(2, bob)], { week, zone, botIds: ['user2'] });
+    expect([configured.messages, configured.botMessages]).toEqual([1, 1]);
+    expect((await computeWeeklyMetrics([at(1), at(2, bob)], { week, zone })).botMessages).toBe(0);
+  });
+
+  test('a long message is cut at a word, not inside one', async () => {
+    const long = `#demo ${'word '.repeat(45)}supercalifragilistic tail`;
+    const m = await computeWeeklyMetrics([at(1, alice, long)], { week, zone });
+    const text = m.demos[0]!.text;
+    expect(text.length).toBeLessThanOrEqual(200);
+    expect(text).toMatch(/ word…$/);
   });
 });

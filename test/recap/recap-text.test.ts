@@ -31,14 +31,14 @@ test('the digest has highlights, demos, blockers, open questions and shout-outs,
     { text: 'Dave Diaz: #demo my bot is live https://demo.vercel.app', messageIds: [104] },
     { text: 'Dave Diaz: Shipped the landing page https://landing.netlify.app', messageIds: [113] },
   ]);
-  expect(blockers!.points).toEqual([{ text: "Bob Brown: I'm stuck on the Stripe webhook (no reply yet)", messageIds: [105] }]);
-  expect(open!.points).toEqual([{ text: 'Карина Смирнова: какой тариф выбрать для деплоя', messageIds: [107] }]);
+  expect(blockers!.points).toEqual([{ text: "Bob Brown: I'm stuck on the Stripe webhook (still open: no reply for 5 d 11 h)", messageIds: [105] }]);
+  expect(open!.points).toEqual([{ text: 'Карина Смирнова: какой тариф выбрать для деплоя (no reply for 4 d 14 h)', messageIds: [107] }]);
   expect(shoutOuts!.points.map((p) => p.text)).toContain('Alice Archer answered 1 question.');
 });
 
 test('Markdown links every point to its message in the group', () => {
   const md = formatRecapMarkdown(buildRecapDigest(metrics, chat), chat);
-  expect(md).toContain(`- Bob Brown: I'm stuck on the Stripe webhook (no reply yet) ([link](https://t.me/c/${CHAT_ID}/105))`);
+  expect(md).toContain(`- Bob Brown: I'm stuck on the Stripe webhook (still open: no reply for 5 d 11 h) ([link](https://t.me/c/${CHAT_ID}/105))`);
   expect(md).toContain('## Open questions');
   // Member text cannot inject Markdown.
   const tricky = { ...metrics, blockers: [{ ...metrics.blockers[0]!, text: 'see [this](http://x) *now*' }] };
@@ -54,7 +54,7 @@ test('ids the history does not have get no link', () => {
 test('basic groups have no message links, and the recap still reads', () => {
   const text = renderTelegramText(buildRecapDigest(metrics, chat), { id: 5, type: 'private_group' }, { limit: LIMIT }).join('\n');
   expect(text).not.toContain('t.me');
-  expect(text).toContain('BLOCKERS\n• Bob Brown: I\'m stuck on the Stripe webhook (no reply yet)');
+  expect(text).toContain('BLOCKERS\n• Bob Brown: I\'m stuck on the Stripe webhook (still open: no reply for 5 d 11 h)');
 });
 
 test('Telegram text is plain with bare links and fits one message when short', () => {

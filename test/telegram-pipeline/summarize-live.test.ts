@@ -64,7 +64,7 @@ describe('summarizeChat with a live Telegram source', () => {
 
     const posted = telegram.sent.slice(sentBefore);
     const [status, ...parts] = posted;
-    expect(status!.text).toMatch(/^Summary of "Fake builders" \(\d+ messages\): \d+ message\(s\) below\.$/);
+    expect(status!.text).toMatch(/^Summary of "Fake builders" \(\d+ history entries\): \d+ message\(s\) below\.$/);
     expect(parts.length).toBeGreaterThanOrEqual(1);
     for (const p of parts) expect(p.text.length).toBeLessThanOrEqual(MAX_MESSAGE_CHARS);
     expect(parts[0]!.text).toContain('Fake builders');

@@ -1,11 +1,22 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { Command } from 'commander';
+import { loadDotenv } from '../../config';
 import { registry } from './commands';
 import { reportCliError } from './report-error';
 
+/** The version in package.json, which `--version` prints. */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(resolve(__dirname, '../../../package.json'), 'utf8')) as { version: string }).version;
+}
+
 /** `tgpulse`: starts, watches and inspects jobs. Each command lives in `commands/<name>.ts`. */
 async function main(argv: string[]): Promise<number> {
+  // Before the commands are built: `--help` shows the defaults `.env` sets.
+  loadDotenv();
   const program = new Command('tgpulse')
     .description('Observe, summarize and recap Telegram groups, on Temporal.')
+    .version(packageVersion(), '-V, --version', 'print the version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   for (const register of registry) register(program);

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { WorkflowHandle } from '@temporalio/client';
+import { markdownToTerminal } from '../../deliver';
 import type { JobResult } from '../../domain';
 import { waitForResult } from '../jobs';
 import type { summarizeChat } from '../../workflows';
@@ -7,7 +8,8 @@ import { progressView } from './progress-view';
 
 /** Waits for a run with a progress view on stderr. */
 export async function watchRun(handle: WorkflowHandle<typeof summarizeChat>): Promise<JobResult> {
-  const view = progressView();
+  // The count is of history entries (messages and service notices), not the summary's message count.
+  const view = progressView(process.stderr, 'entries');
   try {
     return await waitForResult(handle, (p) => view.update(p));
   } finally {
@@ -15,21 +17,43 @@ export async function watchRun(handle: WorkflowHandle<typeof summarizeChat>): Pr
   }
 }
 
+/** Prints a run's Markdown file as plain terminal text (the file itself keeps its Markdown). */
+export function printMarkdownFile(files: readonly string[]): void {
+  const markdown = files.find((f) => f.endsWith('.md'));
+  if (!markdown) return;
+  try {
+    process.stdout.write(`\n${markdownToTerminal(readFileSync(markdown, 'utf8'))}\n`);
+  } catch {
+    // The worker may run on another machine: the paths printed after it still say where the files are.
+  }
+}
+
 /** Prints a finished run: the summary itself, then where its files are. */
 export function printResult(result: JobResult): void {
-  const markdown = result.files.find((f) => f.endsWith('.md'));
-  if (markdown) {
-    try {
-      process.stdout.write(`\n${readFileSync(markdown, 'utf8')}\n`);
-    } catch {
-      // The worker may run on another machine: the paths below still say where the files are.
-    }
-  }
+  printMarkdownFile(result.files);
   for (const note of result.notes) process.stdout.write(`note: ${note}\n`);
   if (result.usage) {
     const u = result.usage;
     const cost = u.costUsd !== undefined ? `, $${u.costUsd.toFixed(4)}` : '';
     process.stdout.write(`LLM: ${u.calls} calls, ${u.promptTokens} prompt + ${u.completionTokens} completion tokens${cost}\n`);
   }
-  process.stdout.write(`${result.messages} messages read (${result.model === 'digest' ? 'no-model digest' : result.model}). Files:\n${result.files.map((f) => `  ${f}`).join('\n')}\n`);
+  process.stdout.write(`${readCount(result)} (${result.model === 'digest' ? 'no-model digest' : result.model}). Files:\n${result.files.map((f) => `  ${f}`).join('\n')}\n`);
+}
+
+/**
+ * What the run read, in the summary's own terms. A run reads history entries: messages and service notices (joins,
+ * leaves, pins; entries Telegram Desktop could not export are skipped). The summary counts messages only, so the
+ * total is split the same way when the summary's JSON file can be read; otherwise it is named for what it is.
+ */
+function readCount(result: JobResult): string {
+  const json = result.files.find((f) => f.endsWith('.json'));
+  let messages: number | undefined;
+  try {
+    if (json) messages = (JSON.parse(readFileSync(json, 'utf8')) as { stats?: { messages?: unknown } }).stats?.messages as number | undefined;
+  } catch {
+    // On another machine, or not a summary: the plain total below.
+  }
+  if (typeof messages !== 'number' || messages > result.messages) return `${result.messages} history entries read (messages and service notices)`;
+  const notices = result.messages - messages;
+  return `${messages} messages${notices ? ` and ${notices} service notice${notices === 1 ? '' : 's'} (joins, leaves, pins)` : ''} read`;
 }

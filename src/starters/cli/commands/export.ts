@@ -1,17 +1,17 @@
-import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { Config } from '../../../config';
-import { slug } from '../../../deliver';
 import { BadInputError } from '../../../domain';
 import { runUrl } from '../../../temporal';
-import type { exportMembers, exportMessages } from '../../../workflows';
+import type { exportMembers, exportMessages, ExportMembersInput, ExportMessagesInput } from '../../../workflows';
+import { parseExportInput, startExport, type ExportKind } from '../../export-jobs';
 import { readProgress } from '../../jobs';
 import { cliConfig, withClient } from '../context';
+import { accountName, accountOption } from '../options';
 import { progressView } from '../progress-view';
 import type { RegisterCommand } from './index';
-import { accountName, isoDate, TAKEOUT_NOTE, telegramChat } from './summarize';
+import { isoDate, TAKEOUT_NOTE, telegramChat } from './summarize';
 
 interface MembersFlags {
   account?: string;
@@ -30,7 +30,7 @@ interface MessagesFlags {
 }
 
 /** Waits for an export with a progress view on stderr (the count comes from the activity's heartbeat). */
-async function watch<T>(handle: WorkflowHandle, unit: string): Promise<T> {
+export async function watchExport<T>(handle: WorkflowHandle, unit: string): Promise<T> {
   const view = progressView(process.stderr, unit);
   const result = handle.result() as Promise<T>;
   let done = false;
@@ -50,10 +50,9 @@ async function watch<T>(handle: WorkflowHandle, unit: string): Promise<T> {
   }
 }
 
-async function start(client: Client, config: Config, kind: 'members' | 'messages', chat: string, input: object): Promise<WorkflowHandle> {
-  const workflowId = `export-${kind}-${slug(chat)}-${randomUUID().slice(0, 8)}`;
-  const handle = await client.workflow.start(kind === 'members' ? 'exportMembers' : 'exportMessages', { taskQueue: config.TEMPORAL_TASK_QUEUE, workflowId, args: [input] });
-  process.stdout.write(`started ${workflowId}\nWeb UI: ${runUrl(config, workflowId, handle.firstExecutionRunId)}\n`);
+async function start(client: Client, config: Config, kind: ExportKind, input: ExportMembersInput | ExportMessagesInput): Promise<WorkflowHandle> {
+  const handle = await startExport(client, config.TEMPORAL_TASK_QUEUE, kind, input);
+  process.stdout.write(`started ${handle.workflowId}\nWeb UI: ${runUrl(config, handle.workflowId, handle.firstExecutionRunId)}\n`);
   return handle;
 }
 
@@ -68,22 +67,22 @@ export const registerExport: RegisterCommand = (program) => {
     new Command('members')
       .description('write a chat\'s members to a CSV file')
       .argument('<chat>', 'the chat: link, @username or id')
-      .option('--account <name>', 'the logged-in account to list them with (default: SESSION_NAME); its worker must run')
+      .addOption(accountOption('the logged-in account to list them with; its worker must run'))
       .requiredOption('--csv <file>', 'the CSV file to write (on the account worker\'s machine)')
       .option('--include-phone', 'add phone numbers (only those Telegram shows this account)')
       .addOption(new Option('--no-wait', 'start the export and return at once'))
       .action(async (chat: string, flags: MembersFlags) => {
         const config = cliConfig();
-        const input = {
+        const input = parseExportInput('members', {
           account: accountName(flags.account ?? config.SESSION_NAME),
           chat: telegramChat('<chat>', chat),
           path: outputPath('--csv', flags.csv, '.csv'),
           ...(flags.includePhone ? { includePhone: true } : {}),
-        } satisfies Parameters<typeof exportMembers>[0];
+        });
         await withClient(config, async (client) => {
-          const handle = await start(client, config, 'members', input.chat, input);
+          const handle = await start(client, config, 'members', input);
           if (!flags.wait) return;
-          const result = await watch<Awaited<ReturnType<typeof exportMembers>>>(handle, 'members');
+          const result = await watchExport<Awaited<ReturnType<typeof exportMembers>>>(handle, 'members');
           process.stdout.write(`${result.members} members of "${result.chat.title}" written to ${result.path}${input.includePhone ? '' : ' (no phone numbers: add --include-phone for them)'}\n`);
         });
       }),
@@ -92,7 +91,7 @@ export const registerExport: RegisterCommand = (program) => {
     new Command('messages')
       .description('write a chat\'s messages to a JSONL file, one message a line, oldest first')
       .argument('<chat>', 'the chat: link, @username or id')
-      .option('--account <name>', 'the logged-in account to read it with (default: SESSION_NAME); its worker must run')
+      .addOption(accountOption('the logged-in account to read it with; its worker must run'))
       .requiredOption('--jsonl <file>', 'the JSONL file to write (on the account worker\'s machine)')
       .option('--since <date>', 'only messages from this date (YYYY-MM-DD or ISO time, UTC)')
       .option('--until <date>', 'only messages before this date')
@@ -103,19 +102,19 @@ export const registerExport: RegisterCommand = (program) => {
         const since = isoDate('--since', flags.since);
         const until = isoDate('--until', flags.until);
         if (since && until && Date.parse(since) >= Date.parse(until)) throw new BadInputError('--since must be before --until');
-        const input = {
+        const input = parseExportInput('messages', {
           account: accountName(flags.account ?? config.SESSION_NAME),
           chat: telegramChat('<chat>', chat),
           path: outputPath('--jsonl', flags.jsonl, '.jsonl'),
           ...(since ? { since } : {}),
           ...(until ? { until } : {}),
           ...(flags.takeout ? { takeout: true } : {}),
-        } satisfies Parameters<typeof exportMessages>[0];
+        });
         await withClient(config, async (client) => {
-          const handle = await start(client, config, 'messages', input.chat, input);
+          const handle = await start(client, config, 'messages', input);
           if (input.takeout) process.stdout.write(`Takeout: ${TAKEOUT_NOTE}\n`);
           if (!flags.wait) return;
-          const result = await watch<Awaited<ReturnType<typeof exportMessages>>>(handle, 'messages');
+          const result = await watchExport<Awaited<ReturnType<typeof exportMessages>>>(handle, 'messages');
           process.stdout.write(`${result.messages} messages of "${result.chat.title}" written to ${result.path}\n`);
         });
       }),

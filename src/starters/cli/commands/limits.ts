@@ -1,6 +1,8 @@
 import { Command } from 'commander';
+import { BadInputError } from '../../../domain';
 import { createLimiter, createLimiterRedis, limiterOptionsFromConfig, type LimiterStats } from '../../../limiter';
 import { cliConfig } from '../context';
+import { accountName } from '../options';
 import type { RegisterCommand } from './index';
 
 function table(rows: string[][]): string {
@@ -23,8 +25,13 @@ export const registerLimits: RegisterCommand = (program) => {
   program.addCommand(
     new Command('limits')
       .description("show an account's calls, waits, flood waits and quotas today (all accounts when none is named)")
-      .argument('[account]', 'the account (session name)')
-      .action(async (account: string | undefined) => {
+      .option('--account <name>', 'the account (default: every account that made a call)')
+      .argument('[account]', 'old spelling of --account')
+      .action(async (positional: string | undefined, flags: { account?: string }) => {
+        if (positional !== undefined) process.stderr.write(`warning: naming the account without --account is deprecated; use tgpulse limits --account ${positional}\n`);
+        if (positional !== undefined && flags.account !== undefined && positional !== flags.account) throw new BadInputError('two different accounts named', 'use --account alone');
+        const named = flags.account ?? positional;
+        const account = named !== undefined ? accountName(named) : undefined;
         const config = cliConfig();
         const redis = createLimiterRedis(config.REDIS_URL);
         try {

@@ -4,9 +4,11 @@ import { Writable } from 'node:stream';
 import { BadInputError } from '../../../domain';
 import { loginTelegramAccount, telegramCredentials, type LoginPrompts } from '../../../telegram';
 import { cliConfig, withAccountDeps } from '../context';
+import { accountOption, resolveAccount, withOldAccountFlag } from '../options';
 import type { RegisterCommand } from './index';
 
 interface LoginFlags {
+  account?: string;
   session?: string;
   phone?: string;
   code?: string;
@@ -54,19 +56,19 @@ export function loginPrompts(flags: LoginFlags, env: NodeJS.ProcessEnv = process
 
 export const registerLogin: RegisterCommand = (program) => {
   program.addCommand(
-    new Command('login')
+    withOldAccountFlag(new Command('login'))
       .description('log a Telegram account in once; every tgpulse process then uses its session (data/sessions/<name>.session)')
-      .option('--session <name>', 'session name, one per account (default: SESSION_NAME)')
+      .addOption(accountOption('a name for the account, used by --account everywhere after'))
       .option('--phone <phone>', 'phone number (or TG_PHONE)')
       .option('--code <code>', 'login code (or TG_CODE, or typed when asked)')
       .option('--password <password>', 'two-step verification password; prefer TG_PASSWORD or the prompt, flags show in `ps`')
       .action(async (flags: LoginFlags) => {
         const config = cliConfig();
         telegramCredentials(config);
-        await withAccountDeps(config, flags.session, async (deps) => {
+        await withAccountDeps(config, resolveAccount(flags, config.SESSION_NAME), async (deps) => {
           const { account, sessionFile } = await loginTelegramAccount({ ...deps, prompts: loginPrompts(flags) });
           const name = [account.firstName, account.lastName].filter(Boolean).join(' ');
-          process.stdout.write(`Logged in as ${name}${account.username ? ` (@${account.username})` : ''}. Session "${deps.account}" saved to ${sessionFile} (readable by you only).\n`);
+          process.stdout.write(`Logged in as ${name}${account.username ? ` (@${account.username})` : ''}. Account "${deps.account}" saved to ${sessionFile} (readable by you only); name it with --account ${deps.account}.\n`);
         });
       }),
   );

@@ -3,7 +3,7 @@ import { basename, dirname, resolve } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { Config } from '../../../config';
-import { BadInputError, type Delivery, type JobSource, type RecapCohort, type RecapInput, type RecapResult } from '../../../domain';
+import { BadInputError, type Delivery, type JobSource, type RecapCohort, type RecapInput } from '../../../domain';
 import { compileDetectors } from '../../../detectors';
 import { slug } from '../../../deliver';
 import { openExport } from '../../../export';
@@ -23,7 +23,10 @@ import {
   triggerRecapSchedule,
   validateCron,
 } from '../../recap-schedules';
+import { checkJobSource } from '../../check-source';
 import { cliConfig, withClient } from '../context';
+import { accountName, checkedExport, outDir, outOption } from '../options';
+import { formatInZone, printRecapResult, printRecapSummary } from '../recap-output';
 import type { RegisterCommand } from './index';
 
 /** The default schedule: Monday mornings, when last week is over and people read the group. */
@@ -57,14 +60,6 @@ function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
-/** Checks the export path before anything is started: a typo should not cost a workflow run. */
-function exportPath(path: string): string {
-  const abs = resolve(path);
-  if (!existsSync(abs)) throw new BadInputError(`export file not found: ${abs}`, 'Pass the result.json written by Telegram Desktop (Settings → Advanced → Export Telegram data, format JSON)');
-  if (!statSync(abs).isFile()) throw new BadInputError(`${abs} is a folder`, 'Pass the result.json file inside it');
-  return abs;
-}
-
 function zoneOf(tz: string | undefined): string {
   if (!tz) throw new BadInputError('no time zone given', 'pass --tz with the IANA zone the cohort lives in, e.g. --tz Europe/Berlin');
   assertZone(tz);
@@ -88,17 +83,19 @@ function detectorsFile(path: string): Record<string, unknown> {
   return json as Record<string, unknown>;
 }
 
-function sourceOf(name: string, opts: CohortOptions): JobSource {
-  if (opts.export) return { kind: 'export', path: exportPath(opts.export), ...(opts.chat ? { chat: opts.chat } : {}) };
-  if (opts.account) return { kind: 'telegram', account: opts.account, chat: opts.chat ?? name };
+/** The cohort's history: an export (checked whole here, before anything starts) or a live chat. */
+async function sourceOf(name: string, opts: CohortOptions): Promise<JobSource> {
+  if (opts.export) return { kind: 'export', path: await checkedExport(opts.export, opts.chat), ...(opts.chat ? { chat: opts.chat } : {}) };
+  if (opts.account) return { kind: 'telegram', account: accountName(opts.account), chat: opts.chat ?? name };
   throw new BadInputError(`no source for ${name}`, 'pass --export <result.json>, or --account <session> to read the group live');
 }
 
-function cohortOf(name: string, opts: CohortOptions): RecapCohort {
+async function cohortOf(name: string, opts: CohortOptions): Promise<RecapCohort> {
+  const zone = zoneOf(opts.tz);
   return {
     name,
-    source: sourceOf(name, opts),
-    zone: zoneOf(opts.tz),
+    source: await sourceOf(name, opts),
+    zone,
     ...(opts.bot?.length ? { botIds: opts.bot } : {}),
     ...(opts.members ? { memberCount: opts.members } : {}),
     ...(opts.detectors ? { detectors: detectorsFile(opts.detectors) } : {}),
@@ -107,19 +104,10 @@ function cohortOf(name: string, opts: CohortOptions): RecapCohort {
 
 function deliveryOf(config: Config, opts: DeliveryOptions): Delivery {
   if (opts.postTo) {
-    if (!opts.account) throw new BadInputError('--post-to needs --account', 'name the account (session) that posts into the group');
-    return { kind: 'telegram', account: opts.account, chat: opts.postTo };
+    if (!opts.account) throw new BadInputError('--post-to needs --account', 'name the account that posts into the group');
+    return { kind: 'telegram', account: accountName(opts.account), chat: opts.postTo };
   }
-  return { kind: 'files', dir: resolve(opts.out ?? config.OUTPUT_DIR) };
-}
-
-function printResult(result: RecapResult): void {
-  process.stdout.write(
-    `${result.week} of ${result.chatTitle}: ${result.messages} messages, ${result.demos} demos (${result.model === 'digest' ? 'no-model digest' : result.model})\n` +
-      (result.posted.length ? `posted ${result.posted.length} message(s) into the group\n` : '') +
-      result.notes.map((n) => `note: ${n}\n`).join('') +
-      result.files.map((f) => `  ${f}\n`).join(''),
-  );
+  return { kind: 'files', dir: outDir(config, opts.out) };
 }
 
 /** The cohort id `recap history` reads: a chat id, an export's chat, a name a recap ran under, or a schedule's export. */
@@ -140,12 +128,12 @@ async function chatIdOf(config: Config, store: LocalArtifactStore, target: strin
 function withCohortOptions(cmd: Command): Command {
   return cmd
     .option('--export <result.json>', 'read the group from a Telegram Desktop export')
-    .option('--account <session>', 'read the group live with this account (and post with it)')
+    .option('--account <name>', 'read the group live with this logged-in account (and post with it)')
     .option('--chat <name|link>', 'which chat: in a whole-account export, or live when it differs from the cohort name')
     .option('--tz <zone>', 'IANA time zone the cohort lives in; weeks start Monday 00:00 there (e.g. Europe/Berlin)')
     .option('--bot <id>', 'a sender id that is a bot, not counted (repeatable; exports do not flag bots)', collect)
     .option('--members <n>', 'members of the group, for the active share (exports do not say)', positiveInt(1_000_000))
-    .option('--detectors <file.json>', 'detector settings: hashtags, phrases and links for demos, blockers and questions');
+    .option('--detectors <file.json>', 'detector settings: hashtags, phrases and links for demos, blockers, decisions and questions');
 }
 
 async function onClient<T>(fn: (client: Client, config: Config) => Promise<T>): Promise<T> {
@@ -162,17 +150,17 @@ export const registerRecap: RegisterCommand = (program) => {
       .argument('<cohort>', 'the cohort name (and the chat, when reading live)')
       .option('--cron <expr>', 'when, in --tz: five cron fields', DEFAULT_CRON)
       .option('--post-to <chat>', 'post the recap into this group (with --account)')
-      .option('--out <dir>', 'write the recap files here instead (default: OUTPUT_DIR)')
+      .addOption(outOption('write the recap files here instead'))
       .option('--paused', 'create it paused')
       .action(async (name: string, opts: CohortOptions & DeliveryOptions & { cron: string; paused?: boolean }) => {
         const config = cliConfig();
         const cron = validateCron(opts.cron);
-        const input = parseRecapInput({ cohort: cohortOf(name, opts), delivery: deliveryOf(config, opts) });
+        const input = parseRecapInput({ cohort: await cohortOf(name, opts), delivery: deliveryOf(config, opts) });
         await withClient(config, async (client) => {
           const { scheduleId, created } = await createRecapSchedule(client, { input, cron, taskQueue: config.TEMPORAL_TASK_QUEUE, ...(opts.paused ? { paused: true } : {}) });
           const { nextRuns } = await describeRecapSchedule(client, name);
           process.stdout.write(`${created ? 'created' : 'replaced'} schedule ${scheduleId}: "${cron}" in ${input.cohort.zone}\n`);
-          process.stdout.write(nextRuns.length ? `next run: ${nextRuns[0]!.toISOString()}\n` : 'paused: no run until `tgpulse recap resume`\n');
+          process.stdout.write(nextRuns.length ? `next run: ${formatInZone(nextRuns[0]!, input.cohort.zone)}\n` : 'paused: no run until `tgpulse recap resume`\n');
         });
       }),
   );
@@ -186,7 +174,7 @@ export const registerRecap: RegisterCommand = (program) => {
           return;
         }
         for (const s of schedules) {
-          const next = s.paused ? `PAUSED${s.note ? ` (${s.note})` : ''}` : `next ${s.nextRuns[0]?.toISOString() ?? '—'}`;
+          const next = s.paused ? `PAUSED${s.note ? ` (${s.note})` : ''}` : `next ${s.nextRuns[0] ? formatInZone(s.nextRuns[0], s.zone) : '—'}`;
           process.stdout.write(`${s.name}  "${s.cron}" ${s.zone}  ${next}  last run: ${s.recentRuns.at(-1) ?? 'none yet'}\n`);
         }
       }),
@@ -217,6 +205,8 @@ export const registerRecap: RegisterCommand = (program) => {
       .argument('<cohort>')
       .action((name: string) =>
         onClient(async (client, config) => {
+          // The schedule's export may have changed since it was made: a broken one is refused before the run.
+          await checkJobSource((await describeRecapSchedule(client, name)).input.cohort.source);
           const id = await triggerRecapSchedule(client, name);
           if (!id) {
             process.stdout.write(`triggered ${name}; a run is still going, so this one was skipped (overlap policy)\n`);
@@ -229,14 +219,20 @@ export const registerRecap: RegisterCommand = (program) => {
 
   recap.addCommand(
     new Command('backfill')
-      .description("recap the cohort's last N completed weeks, oldest first (files only unless --post)")
+      .description("recap the cohort's last N completed weeks, oldest first (files only unless --post-to)")
       .argument('<cohort>')
       .requiredOption('--weeks <n>', 'how many weeks', positiveInt(104))
-      .option('--post', "post them with the schedule's Telegram delivery too")
-      .option('--out <dir>', 'output folder (default: OUTPUT_DIR)')
-      .action((name: string, opts: { weeks: number; post?: boolean; out?: string }) =>
+      .option('--post-to [chat]', "post them into this group (with --account), or, with no chat named, where the schedule posts")
+      .option('--account <name>', 'the logged-in account that posts (default: the schedule\'s)')
+      .addOption(new Option('--post', 'old spelling of --post-to with no chat').hideHelp())
+      .addOption(outOption('write the recap files here'))
+      .action((name: string, opts: { weeks: number; postTo?: string | true; post?: boolean; account?: string; out?: string }) =>
         onClient(async (client, config) => {
-          await backfillRecaps(client, name, opts.weeks, { outDir: resolve(opts.out ?? config.OUTPUT_DIR), ...(opts.post ? { post: true } : {}), onWeek: printResult });
+          if (opts.post) process.stderr.write('warning: --post is deprecated; use --post-to (with no chat: where the schedule posts)\n');
+          const postTo = opts.postTo ?? (opts.post ? true : undefined);
+          if (postTo !== undefined && opts.out !== undefined) throw new BadInputError('--post-to and --out are mutually exclusive', 'the recaps go either to the group or to files');
+          const post = postTo === undefined ? undefined : postTo === true ? ('schedule' as const) : { chat: postTo, ...(opts.account ? { account: accountName(opts.account) } : {}) };
+          await backfillRecaps(client, name, opts.weeks, { outDir: outDir(config, opts.out), ...(post ? { post } : {}), onWeek: printRecapSummary });
         }),
       ),
   );
@@ -247,12 +243,13 @@ export const registerRecap: RegisterCommand = (program) => {
       .argument('<cohort-or-export>', 'a scheduled cohort, or the path of a result.json')
       .option('--week <id>', 'the ISO week, e.g. 2026-W46 (default: the last completed week)')
       .option('--post-to <chat>', 'post the recap into this group (with --account)')
-      .option('--out <dir>', 'write the recap files here (default: OUTPUT_DIR)')
+      .addOption(outOption('write the recap files here'))
       .addOption(new Option('--no-wait', 'start the run and return at once'))
       .action(async (target: string, opts: CohortOptions & DeliveryOptions & { week?: string; wait: boolean }) => {
         const config = cliConfig();
         const week = opts.week !== undefined ? weekOf(opts.week) : undefined;
-        const isFile = existsSync(target) && statSync(target).isFile();
+        // A path (an existing file, or one named like an export) is an export; anything else names a cohort.
+        const isFile = (existsSync(target) && statSync(target).isFile()) || /\.json$/i.test(target);
         if (opts.tz !== undefined) zoneOf(opts.tz);
         await withClient(config, async (client) => {
           let input: RecapInput;
@@ -264,20 +261,18 @@ export const registerRecap: RegisterCommand = (program) => {
             throw err;
           });
           if (schedule) {
+            await checkJobSource(schedule.input.cohort.source);
             const delivery = opts.postTo || opts.out ? deliveryOf(config, opts) : schedule.input.delivery;
             input = parseRecapInput({ ...schedule.input, delivery, ...(week ? { week } : {}) });
             taskQueue = schedule.taskQueue;
           } else {
             const name = isFile ? basename(dirname(resolve(target))) : target;
-            input = parseRecapInput({ cohort: cohortOf(name, { ...opts, ...(isFile ? { export: target } : {}) }), delivery: deliveryOf(config, opts), ...(week ? { week } : {}) });
+            input = parseRecapInput({ cohort: await cohortOf(name, { ...opts, ...(isFile ? { export: target } : {}) }), delivery: deliveryOf(config, opts), ...(week ? { week } : {}) });
           }
           const handle = await startRecap(client, taskQueue, { ...input, week: input.week ?? lastCompletedWeek(new Date(), input.cohort.zone) });
           process.stdout.write(`started ${handle.workflowId}\nWeb UI: ${runUrl(config, handle.workflowId, handle.firstExecutionRunId)}\n`);
           if (!opts.wait) return;
-          const result = await handle.result();
-          const markdown = result.files.find((f) => f.endsWith('.md'));
-          if (markdown && existsSync(markdown)) process.stdout.write(`\n${readFileSync(markdown, 'utf8')}\n`);
-          printResult(result);
+          printRecapResult(await handle.result());
         });
       }),
   );

@@ -1,8 +1,7 @@
 import { Command } from 'commander';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { BadInputError } from '../../../domain';
 import { runUrl } from '../../../temporal';
-import { readProgress } from '../../jobs';
+import { noSuchRun, readProgress } from '../../jobs';
 import { cliConfig, withClient } from '../context';
 import { printResult } from '../run-output';
 import type { RegisterCommand } from './index';
@@ -21,13 +20,13 @@ export const registerResult: RegisterCommand = (program) => {
           try {
             status = (await handle.describe()).status.name;
           } catch (err) {
-            if (err instanceof WorkflowNotFoundError) throw new BadInputError(`no run named ${run}`, 'List runs with `tgpulse runs`');
+            if (err instanceof WorkflowNotFoundError) throw noSuchRun(run, err);
             throw err;
           }
           process.stdout.write(`${run}: ${status}\nWeb UI: ${runUrl(config, run)}\n`);
           if (status === 'RUNNING') {
             const p = await readProgress(handle);
-            if (p) process.stdout.write(`phase ${p.phase}, ${p.messages} messages so far\n`);
+            if (p) process.stdout.write(`phase ${p.phase}, ${p.messages} history entries read so far\n`);
             return;
           }
           // A failed run throws its failure here, which the CLI prints as the reason.

@@ -1,11 +1,11 @@
-import { existsSync, statSync } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { Command, Option } from 'commander';
 import { BadInputError, type Delivery, type JobSource } from '../../../domain';
 import { parseChatInput } from '../../../telegram';
 import { runUrl } from '../../../temporal';
 import { parseJobInput, startSummarize } from '../../jobs';
 import { cliConfig, withClient } from '../context';
+import { accountName, accountOption, checkedExport, outDir, outOption } from '../options';
 import { printResult, watchRun } from '../run-output';
 import type { RegisterCommand } from './index';
 
@@ -27,14 +27,6 @@ interface SummarizeOptions {
 export const TAKEOUT_NOTE =
   'Telegram may hold the first export back (often 24 h) and notify your other Telegram apps, where you confirm it was you; the run waits for that by itself and shows when it resumes';
 
-/** Checks the export path before anything is started: a typo should not cost a workflow run. */
-function exportPath(path: string): string {
-  const abs = resolve(path);
-  if (!existsSync(abs)) throw new BadInputError(`export file not found: ${abs}`, 'Pass the result.json written by Telegram Desktop (Settings → Advanced → Export Telegram data, format JSON)');
-  if (!statSync(abs).isFile()) throw new BadInputError(`${abs} is a folder`, 'Pass the result.json file inside it');
-  return abs;
-}
-
 export function isoDate(flag: string, value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   if (!/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2}))?$/.test(value) || Number.isNaN(Date.parse(value))) {
@@ -54,18 +46,16 @@ export function telegramChat(flag: string, value: string): string {
   return value.trim();
 }
 
-export function accountName(value: string): string {
-  if (!/^[A-Za-z0-9_-]+$/.test(value)) throw new BadInputError(`--account ${JSON.stringify(value)} is not an account name`, 'Use the session name given to `tgpulse login --session` (letters, digits, _ and -)');
-  return value;
-}
-
-/** `--export` reads a Telegram Desktop export; otherwise `--chat` is a live chat read by `--account`. */
-function jobSource(opts: SummarizeOptions, defaultAccount: string): JobSource {
+/**
+ * `--export` reads a Telegram Desktop export (checked whole here, before anything starts); otherwise `--chat` is a
+ * live chat read by `--account`.
+ */
+async function jobSource(opts: SummarizeOptions, defaultAccount: string): Promise<JobSource> {
   if (opts.export !== undefined) {
     if (opts.account !== undefined) throw new BadInputError('--export and --account are mutually exclusive', 'Summarize an export file with --export, or a live chat with --chat and --account');
     if (opts.sync) throw new BadInputError('--sync applies to live chats only', 'Drop --sync, or use --chat instead of --export');
     if (opts.takeout) throw new BadInputError('--takeout applies to live chats only', 'Drop --takeout, or use --chat instead of --export');
-    return { kind: 'export', path: exportPath(opts.export), ...(opts.chat ? { chat: opts.chat } : {}) };
+    return { kind: 'export', path: await checkedExport(opts.export, opts.chat), ...(opts.chat ? { chat: opts.chat } : {}) };
   }
   if (opts.chat === undefined) throw new BadInputError('No chat to summarize', 'Give --export <result.json>, or --chat <link|@name|id> to read a live chat');
   return { kind: 'telegram', account: accountName(opts.account ?? defaultAccount), chat: telegramChat('--chat', opts.chat), ...(opts.sync ? { sync: true } : {}), ...(opts.takeout ? { takeout: true } : {}) };
@@ -77,24 +67,24 @@ export const registerSummarize: RegisterCommand = (program) => {
       .description('summarize a chat (a Telegram Desktop export, or a live chat through an account), and wait for the result')
       .option('--export <result.json>', 'path of a Telegram Desktop export (result.json)')
       .option('--chat <chat>', 'with --export: which chat, when the export holds a whole account; without: the live chat (link, @username or id)')
-      .option('--account <name>', 'the logged-in account that reads the live chat and posts (default: SESSION_NAME); its worker must run')
+      .addOption(accountOption('the logged-in account that reads the live chat and posts; its worker must run'))
       .option('--sync', 'live chats: read only what is new since the last --sync of this chat, plus the last 48 h (edits)')
       .option('--takeout', `live chats: read through a Telegram data export (takeout), for large backfills; ${TAKEOUT_NOTE}`)
       .option('--post-to <chat>', 'post the summary to this Telegram chat (link, @username or id) as --account, instead of writing files')
       .option('--since <date>', 'only messages from this date (YYYY-MM-DD or ISO time, UTC)')
       .option('--until <date>', 'only messages before this date')
       .option('--prompt <text>', 'what you want to know (used when an LLM endpoint is configured)')
-      .option('--out <dir>', 'output folder (default: OUTPUT_DIR)')
+      .addOption(outOption('output folder'))
       .addOption(new Option('--no-wait', 'start the run and return at once'))
       .action(async (opts: SummarizeOptions) => {
         const config = cliConfig();
         const since = isoDate('--since', opts.since);
         const until = isoDate('--until', opts.until);
         if (since && until && Date.parse(since) >= Date.parse(until)) throw new BadInputError('--since must be before --until');
-        const source = jobSource(opts, config.SESSION_NAME);
-        const account = opts.account !== undefined ? accountName(opts.account) : config.SESSION_NAME;
-        const delivery: Delivery = opts.postTo !== undefined ? { kind: 'telegram', account, chat: telegramChat('--post-to', opts.postTo) } : { kind: 'files', dir: resolve(opts.out ?? config.OUTPUT_DIR) };
         if (opts.postTo !== undefined && opts.out !== undefined) throw new BadInputError('--post-to and --out are mutually exclusive', 'The summary goes either to a chat or to files');
+        const account = opts.account !== undefined ? accountName(opts.account) : config.SESSION_NAME;
+        const delivery: Delivery = opts.postTo !== undefined ? { kind: 'telegram', account, chat: telegramChat('--post-to', opts.postTo) } : { kind: 'files', dir: outDir(config, opts.out) };
+        const source = await jobSource(opts, config.SESSION_NAME);
         const input = parseJobInput({
           source,
           ...(since ? { since } : {}),

@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import { extname } from 'node:path';
+import type { Client, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import { z } from 'zod';
+import { BadInputError } from '../domain';
+import { slug } from '../deliver';
+import type { ExportMembersInput, ExportMessagesInput } from '../workflows';
+import { describeIssues } from './input-issues';
+
+export const EXPORT_MEMBERS_WORKFLOW = 'exportMembers';
+export const EXPORT_MESSAGES_WORKFLOW = 'exportMessages';
+
+const AccountName = z.string().regex(/^[A-Za-z0-9_-]+$/, 'an account name holds only letters, digits, _ and -');
+const IsoDate = z.iso.datetime({ offset: true }).or(z.iso.date());
+const AbsolutePath = z.string().refine((p) => p.startsWith('/'), 'an absolute path');
+
+/** What an `exportMembers` run takes (the workflow's `ExportMembersInput`), checked before a start or a rerun. */
+export const ExportMembersInputSchema = z.object({
+  account: AccountName,
+  chat: z.string().trim().min(1, 'no chat given'),
+  path: AbsolutePath,
+  includePhone: z.boolean().optional(),
+}) satisfies z.ZodType<ExportMembersInput>;
+
+/** What an `exportMessages` run takes (the workflow's `ExportMessagesInput`). */
+export const ExportMessagesInputSchema = z.object({
+  account: AccountName,
+  chat: z.string().trim().min(1, 'no chat given'),
+  path: AbsolutePath,
+  since: IsoDate.optional(),
+  until: IsoDate.optional(),
+  takeout: z.boolean().optional(),
+}) satisfies z.ZodType<ExportMessagesInput>;
+
+export type ExportKind = 'members' | 'messages';
+
+/** Validates an export's input; every problem in one BadInputError. */
+export function parseExportInput<K extends ExportKind>(kind: K, raw: unknown): K extends 'members' ? ExportMembersInput : ExportMessagesInput {
+  const schema = kind === 'members' ? ExportMembersInputSchema : ExportMessagesInputSchema;
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return parsed.data as K extends 'members' ? ExportMembersInput : ExportMessagesInput;
+  throw new BadInputError(describeIssues(parsed.error.issues));
+}
+
+/** A new run id for an export of `chat`: the chat (cut) for the Web UI's list, then a random suffix. */
+export function exportWorkflowId(kind: ExportKind, chat: string): string {
+  return `export-${kind}-${slug(chat)}-${randomUUID().slice(0, 8)}`;
+}
+
+/** Starts an export run on the general task queue; its activities run on the account's own worker. */
+export function startExport(client: Client, taskQueue: string, kind: ExportKind, input: ExportMembersInput | ExportMessagesInput, workflowId = exportWorkflowId(kind, input.chat)): Promise<WorkflowHandleWithFirstExecutionRunId> {
+  return client.workflow.start(kind === 'members' ? EXPORT_MEMBERS_WORKFLOW : EXPORT_MESSAGES_WORKFLOW, { taskQueue, workflowId, args: [parseExportInput(kind, input)] });
+}
+
+/**
+ * Where a rerun of an export writes: beside the first run's file, named with the new run's suffix, so the file the
+ * first run wrote stays as it was (`members.csv` → `members-3f9a1c2e.csv`).
+ */
+export function rerunPath(path: string, workflowId: string): string {
+  const suffix = /-([0-9a-f]{8})$/.exec(workflowId)?.[1] ?? slug(workflowId);
+  const ext = extname(path);
+  return `${path.slice(0, path.length - ext.length)}-${suffix}${ext}`;
+}
