@@ -1,0 +1,35 @@
+import { BadInputError, type ChatInfo, type Summary } from '../domain';
+import { fileStem, renderMarkdown } from '../deliver';
+import { summaryKey } from './digest';
+import { withFailureMapping } from './failures';
+import { createTelegramActivities, type TelegramActivityDeps } from './telegram';
+
+/**
+ * The activities the userbot's conversations add on an account worker. Replies and files go out through the
+ * account's port (every call through its limiter) and the delivery records of `postToChat`, so a retry never posts
+ * twice.
+ */
+export function createUserbotActivities(deps: TelegramActivityDeps) {
+  const { postToChat } = createTelegramActivities(deps);
+
+  /**
+   * Sends a finished digest's Markdown and JSON as documents to `chat`. The files are written to the artifact store
+   * first (named after the chat and the job, as the CLI names them), so a retry sends the same bytes.
+   */
+  async function sendSummaryFiles(input: { jobId: string; chat: string; chatInfo: ChatInfo; deliveryKey: string }): Promise<{ messageIds: number[] }> {
+    return withFailureMapping(async () => {
+      const raw = await deps.store.tryGet(summaryKey(input.jobId));
+      if (!raw) throw new BadInputError(`Job ${input.jobId} left no summary to send`, 'Run it again with /rerun');
+      const summary = JSON.parse(raw.toString('utf8')) as Summary;
+      const stem = `jobs/${input.jobId}/files/${fileStem(input.chatInfo.title, input.jobId)}`;
+      await deps.store.put(`${stem}.md`, renderMarkdown(summary, input.chatInfo));
+      await deps.store.put(`${stem}.json`, JSON.stringify(summary, null, 2));
+      return postToChat({ chat: input.chat, parts: [], files: [{ key: `${stem}.md` }, { key: `${stem}.json` }], deliveryKey: input.deliveryKey });
+    });
+  }
+
+  return { sendSummaryFiles };
+}
+
+/** The userbot's activities on an account worker. Workflows import this type only. */
+export type UserbotActivities = ReturnType<typeof createUserbotActivities>;
