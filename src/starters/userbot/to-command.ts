@@ -47,7 +47,7 @@ export function toCommand(message: MessageForCommand): ConversationCommand {
   const match = /^\/([A-Za-z_]+)(?:@\w+)?(?:\s+([\s\S]*))?$/.exec(text);
   const name = match?.[1]?.toLowerCase() ?? '';
   const args = (match?.[2] ?? '').trim();
-  const [first, ...rest] = args === '' ? [] : args.split(/\s+/);
+  const [first] = args === '' ? [] : args.split(/\s+/);
   switch (name) {
     case 'help':
     case 'start':
