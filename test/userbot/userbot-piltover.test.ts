@@ -40,9 +40,28 @@ async function savedAfter(afterId: number): Promise<Api.Message[]> {
   return (await chatMessages(owner, 'me', 60)).filter((m) => m.id > afterId);
 }
 
+// piltover may hand a user the owner's entity from a group update with an access hash that only works there: each
+// user resolves the owner by username itself, as a new contact would.
+const ownerAs = new Map<PiltoverUser, Api.User>();
+async function ownerEntity(user: PiltoverUser): Promise<Api.User> {
+  let entity = ownerAs.get(user);
+  if (!entity) {
+    const resolved = await user.client.invoke(new Api.contacts.ResolveUsername({ username: owner.username }));
+    entity = resolved.users.find((u): u is Api.User => u instanceof Api.User && Number(u.id.toString()) === owner.id)!;
+    ownerAs.set(user, entity);
+  }
+  return entity;
+}
+
+/** `user` writes to the account in a direct message. */
+async function dm(user: PiltoverUser, message: string): Promise<Api.Message> {
+  return user.client.sendMessage(await ownerEntity(user), { message });
+}
+
 /** Replies `user` got in its direct chat with the account. */
 async function repliesTo(user: PiltoverUser): Promise<Api.Message[]> {
-  return (await chatMessages(user, `@${owner.username}`)).filter((m) => !m.out);
+  const list = await user.client.getMessages(await ownerEntity(user), { limit: 50 });
+  return [...list].filter((m): m is Api.Message => m instanceof Api.Message && !m.out).reverse();
 }
 
 describe('the userbot on a real MTProto server', () => {
@@ -79,16 +98,16 @@ describe('the userbot on a real MTProto server', () => {
   });
 
   test('an allowlisted friend gets /help in their direct chat; a bad link gets one line saying what to do', async () => {
-    await friend.client.sendMessage(`@${owner.username}`, { message: '/help' });
+    await dm(friend, '/help');
     const help = await waitFor('/help', async () => (await repliesTo(friend)).find((m) => m.message.includes('/summarize <chat>')));
     expect(help.message).toContain('/cancel [run]');
 
-    await friend.client.sendMessage(`@${owner.username}`, { message: 'https://t.me/+12' });
+    await dm(friend, 'https://t.me/+12');
     const bad = await waitFor('the bad link line', async () => (await repliesTo(friend)).find((m) => m.message.includes('t.me/+12')));
     expect(bad.message).not.toContain('\n');
     expect(bad.message).toMatch(/phone number link, not a chat/);
 
-    await friend.client.sendMessage(`@${owner.username}`, { message: '/frobnicate' });
+    await dm(friend, '/frobnicate');
     const unknown = await waitFor('the unknown command line', async () => (await repliesTo(friend)).find((m) => m.message.includes('/frobnicate')));
     expect(unknown.message).toBe("I don't know /frobnicate. Send /help for the list of commands.");
   });
@@ -96,27 +115,31 @@ describe('the userbot on a real MTProto server', () => {
   test("a stranger's messages start nothing and get no reply; they are counted", async () => {
     const before = (await userbotIgnoredMessages.get()).values.find((v) => v.labels.reason === 'stranger')?.value ?? 0;
     await stranger.client.sendMessage(`@${owner.username}`, { message: `/summarize https://t.me/${group}` });
-    await stranger.client.sendMessage(`@${owner.username}`, { message: '/help' });
+    await dm(stranger, '/help');
     await waitFor('the stranger counted twice', async () => {
       const now = (await userbotIgnoredMessages.get()).values.find((v) => v.labels.reason === 'stranger')?.value ?? 0;
       return now >= before + 2 ? now : undefined;
     });
     // A friend's message sent after them is answered: the userbot was listening, and still said nothing to the stranger.
-    await friend.client.sendMessage(`@${owner.username}`, { message: '/status' });
+    await dm(friend, '/status');
     await waitFor('the friend answered', async () => (await repliesTo(friend)).find((m) => m.message.startsWith('Nothing is running')));
     expect(await repliesTo(stranger)).toEqual([]);
     await expect(stack.tw.client.workflow.getHandle(conversationWorkflowId(ACCOUNT, String(stranger.id))).describe()).rejects.toThrow(/not found/i);
   });
 
   test('a message handed on twice (a redelivery) acts once', async () => {
-    const sent = await friend.client.sendMessage(`@${owner.username}`, { message: '/runs' });
+    const sent = await dm(friend, '/runs');
     await waitFor('the first answer', async () => (await repliesTo(friend)).find((m) => m.id > sent.id && m.message === 'No runs yet.'));
-    // The same message again, as a catch-up after a reconnect would hand it on.
+    // The same message again, as a catch-up after a reconnect would hand it on, with the id the account sees (a
+    // private chat's ids are per user: the friend's copy has another).
+    const friendAsOwnerSees = (await owner.client.invoke(new Api.contacts.ResolveUsername({ username: friend.username }))).users[0]!;
+    const inbox = await owner.client.getMessages(friendAsOwnerSees, { limit: 20 });
+    const received = inbox.find((m) => !m.out && m.message === '/runs' && m.date === sent.date)!;
     const listener = { client: stack.tw.client, taskQueue: stack.tw.taskQueue, account: ACCOUNT, selfId: stack.userbot.selfId, allowlist: parseAllowlist(`@${friend.username}`) };
-    const again = { id: sent.id, chatUserId: String(friend.id), senderId: String(friend.id), senderUsername: friend.username, out: false, text: '/runs' };
+    const again = { id: received.id, chatUserId: String(friend.id), senderId: String(friend.id), senderUsername: friend.username, out: false, text: '/runs' };
     await handleMessage(listener, again);
     await handleMessage(listener, again);
-    const barrier = await friend.client.sendMessage(`@${owner.username}`, { message: '/status' });
+    const barrier = await dm(friend, '/status');
     await waitFor('the barrier', async () => (await repliesTo(friend)).find((m) => m.id > barrier.id && m.message.startsWith('Nothing is running')));
     expect((await repliesTo(friend)).filter((m) => m.id > sent.id && m.message === 'No runs yet.')).toHaveLength(1);
   });
