@@ -29,4 +29,4 @@ export type { TelegramCallContext } from './map-error';
 
 // The userbot: the account's own session listening for new messages.
 export { openUserbotAccount, toIncoming } from './userbot-account';
-export type { IncomingTelegramMessage, UserbotAccount } from './userbot-account';
+export type { IncomingTelegramMessage, UpdatesCursor, UserbotAccount } from './userbot-account';

@@ -23,12 +23,27 @@ export interface IncomingTelegramMessage {
   forwardedFrom?: string;
 }
 
+/** Where the account's update stream stood (Telegram's `updates.State`): catch-up starts from here. */
+export interface UpdatesCursor {
+  pts: number;
+  qts: number;
+  date: number;
+}
+
 /** A live account whose own session also listens for new messages (the userbot). */
 export interface UserbotAccount extends OpenAccount {
   /** The account's own user id (its Saved Messages chat). */
   selfId: string;
   /** Calls `handler` for each new message; returns a function that stops listening. */
   onMessage(handler: (message: IncomingTelegramMessage) => void): () => void;
+  /** Where the update stream stands now. */
+  updatesCursor(): Promise<UpdatesCursor>;
+  /**
+   * Every new message since `cursor`, oldest first, and the cursor to continue from (`updates.getDifference`, all
+   * slices). gramjs has no catch-up of its own: this is how messages sent while the userbot was down, or updates the
+   * connection silently lost, are found.
+   */
+  messagesSince(cursor: UpdatesCursor): Promise<{ messages: IncomingTelegramMessage[]; cursor: UpdatesCursor }>;
 }
 
 const str = (v: unknown): string => String(v);
@@ -41,14 +56,14 @@ function forwardedChat(fwd: Api.MessageFwdHeader | null | undefined): string | u
 }
 
 /** Maps a gramjs message to the domain shape; service messages and messages outside private chats give undefined. */
-export function toIncoming(message: Api.Message, selfId: string): IncomingTelegramMessage | undefined {
+export function toIncoming(message: Api.TypeMessage, selfId: string, usernames?: ReadonlyMap<string, string>): IncomingTelegramMessage | undefined {
   if (!(message instanceof Api.Message)) return undefined;
   const peer = message.peerId;
   const out = message.out === true;
   const senderPeer = message.fromId;
   const senderId = out ? selfId : senderPeer instanceof Api.PeerUser ? str(senderPeer.userId) : peer instanceof Api.PeerUser ? str(peer.userId) : '';
   const sender = (message as { sender?: unknown }).sender;
-  const username = sender instanceof Api.User && typeof sender.username === 'string' ? sender.username : undefined;
+  const username = sender instanceof Api.User && typeof sender.username === 'string' ? sender.username : usernames?.get(senderId);
   const forwarded = forwardedChat(message.fwdFrom);
   return {
     id: message.id,
@@ -100,11 +115,35 @@ export async function openUserbotAccount(deps: AccountDeps): Promise<UserbotAcco
     requestTimeoutMs: (deps.config.TELEGRAM_REQUEST_TIMEOUT_SECONDS ?? 60) * 1000,
     reconnect: () => connectClient(client, server, { destroyOnFailure: false }),
   });
+  const call = <T>(method: string, fn: () => Promise<T>) => deps.guard.safeCall(deps.account, 'api', method, fn, { mapError: (err) => mapTelegramError(err, { account: deps.account, method }) });
+  const cursorOf = (state: Api.updates.State): UpdatesCursor => ({ pts: state.pts, qts: state.qts, date: state.date });
   return {
     telegram,
     lease,
     selfId,
     close,
+    async updatesCursor() {
+      return cursorOf(await call('updates.GetState', () => client.invoke(new Api.updates.GetState())));
+    },
+    async messagesSince(from) {
+      const messages: IncomingTelegramMessage[] = [];
+      let cursor = from;
+      // A slice says there is more: go on from its intermediate state until the difference is complete.
+      for (;;) {
+        const diff = await call('updates.GetDifference', () => client.invoke(new Api.updates.GetDifference({ pts: cursor.pts, qts: cursor.qts, date: cursor.date })));
+        if (diff instanceof Api.updates.DifferenceEmpty) return { messages, cursor: { ...cursor, date: diff.date } };
+        // Too long a gap to replay: start again from where the stream stands (the dialogs' newest messages are left).
+        if (diff instanceof Api.updates.DifferenceTooLong) return { messages, cursor: cursorOf(await call('updates.GetState', () => client.invoke(new Api.updates.GetState()))) };
+        const usernames = new Map<string, string>();
+        for (const u of diff.users) if (u instanceof Api.User && typeof u.username === 'string') usernames.set(str(u.id), u.username);
+        for (const m of diff.newMessages) {
+          const incoming = toIncoming(m, selfId, usernames);
+          if (incoming) messages.push(incoming);
+        }
+        if (diff instanceof Api.updates.Difference) return { messages, cursor: cursorOf(diff.state) };
+        cursor = cursorOf(diff.intermediateState);
+      }
+    },
     onMessage(handler) {
       const builder = new NewMessage({});
       const listener = (event: NewMessageEvent) => {

@@ -143,4 +143,22 @@ describe('the userbot on a real MTProto server', () => {
     await waitFor('the barrier', async () => (await repliesTo(friend)).find((m) => m.id > barrier.id && m.message.startsWith('Nothing is running')));
     expect((await repliesTo(friend)).filter((m) => m.id > sent.id && m.message === 'No runs yet.')).toHaveLength(1);
   });
+
+  test('messages sent while the userbot was down are answered once when it starts again', async () => {
+    await stack.stopUserbot();
+    const first = await dm(friend, '/status');
+    const second = await dm(friend, '/help');
+    await stack.startAgain();
+    await waitFor('both answers', async () => {
+      const replies = (await repliesTo(friend)).filter((m) => m.id > second.id);
+      return replies.some((m) => m.message.startsWith('Nothing is running')) && replies.some((m) => m.message.includes('/summarize <chat>')) ? replies : undefined;
+    });
+    // A watchdog tick (and the same messages as live updates, had any arrived) hand nothing on twice.
+    await stack.userbot.catchUp();
+    const barrier = await dm(friend, '/runs');
+    await waitFor('the barrier', async () => (await repliesTo(friend)).find((m) => m.id > barrier.id));
+    const replies = (await repliesTo(friend)).filter((m) => m.id > first.id);
+    expect(replies.filter((m) => m.message.startsWith('Nothing is running'))).toHaveLength(1);
+    expect(replies.filter((m) => m.message.includes('/summarize <chat>'))).toHaveLength(1);
+  });
 });

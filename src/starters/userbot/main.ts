@@ -40,7 +40,7 @@ async function main(): Promise<void> {
         store: new LocalArtifactStore(config.DATA_DIR),
         allowlist,
         floodTimerThresholdSeconds: config.FLOOD_WAIT_TIMER_THRESHOLD_SECONDS,
-        onError: (err, message) => process.stderr.write(`Message ${message.id} was not handed on: ${describeError(err).message}\n`),
+        onError: (err, message) => process.stderr.write(`${message ? `Message ${message.id} was not handed on` : 'Catch-up failed'}: ${describeError(err).message}\n`),
       });
       const allowed = allowlist.ids.size + allowlist.usernames.size;
       process.stdout.write(`tgpulse userbot for "${account}" listening (owner ${userbot.selfId}'s Saved Messages and ${allowed} allowlisted user(s)); task queue ${userbot.worker.taskQueue}\n`);

@@ -23,6 +23,9 @@ export interface UserbotStack {
   redis: Redis;
   tw: TestWorker;
   userbot: RunningUserbot;
+  /** Stops the userbot (the worker drains, the lease is given back) and leaves it down until {@link startAgain}. */
+  stopUserbot(): Promise<void>;
+  startAgain(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -30,7 +33,7 @@ export interface UserbotStack {
  * Logs `owner` in a second time with `tgpulse login` (the userbot's own session; the test keeps the first as "the
  * owner's phone") and starts the userbot on it, `allow` on its allowlist.
  */
-export async function startUserbotStack(opts: { owner: PiltoverUser; account: string; allow: string }): Promise<UserbotStack> {
+export async function startUserbotStack(opts: { owner: PiltoverUser; account: string; allow: string; watchdogMs?: number }): Promise<UserbotStack> {
   const dir = mkdtempSync(join(tmpdir(), 'tgpulse-userbot-'));
   const config = piltoverConfig(dir, opts.account);
   const login = await runCli(['login', '--session', opts.account, '--phone', opts.owner.phone, '--code', '22222'], piltoverEnv(config));
@@ -40,7 +43,7 @@ export async function startUserbotStack(opts: { owner: PiltoverUser; account: st
   const limiter = createLimiter({ redis, prefix: config.REDIS_KEY_PREFIX, ratePerSecond: 50, burst: 8 });
   const tw = await startTestWorker({ store, openSource: openJobSource, llm: null });
   const connection = await NativeConnection.connect({ address: testStack().temporalAddress });
-  const userbot = await startUserbot({
+  const start = () => startUserbot({
     connection,
     client: tw.client,
     namespace: 'default',
@@ -50,16 +53,28 @@ export async function startUserbotStack(opts: { owner: PiltoverUser; account: st
     store,
     allowlist: parseAllowlist(opts.allow),
     heartbeatEveryMs: 200,
+    watchdogMs: opts.watchdogMs ?? 60_000,
   });
+  let up: RunningUserbot | undefined = await start();
   return {
     dir,
     config,
     store,
     redis,
     tw,
-    userbot,
+    get userbot() {
+      if (!up) throw new Error('the userbot is down');
+      return up;
+    },
+    async stopUserbot() {
+      await up?.stop();
+      up = undefined;
+    },
+    async startAgain() {
+      up = await start();
+    },
     async stop() {
-      await userbot.stop();
+      await up?.stop();
       await tw.stop();
       await connection.close();
       redis.disconnect();
