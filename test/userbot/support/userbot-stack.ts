@@ -33,14 +33,14 @@ export interface UserbotStack {
  * Logs `owner` in a second time with `tgpulse login` (the userbot's own session; the test keeps the first as "the
  * owner's phone") and starts the userbot on it, `allow` on its allowlist.
  */
-export async function startUserbotStack(opts: { owner: PiltoverUser; account: string; allow: string; watchdogMs?: number }): Promise<UserbotStack> {
+export async function startUserbotStack(opts: { owner: PiltoverUser; account: string; allow: string; watchdogMs?: number; ratePerSecond?: number }): Promise<UserbotStack> {
   const dir = mkdtempSync(join(tmpdir(), 'tgpulse-userbot-'));
   const config = piltoverConfig(dir, opts.account);
   const login = await runCli(['login', '--session', opts.account, '--phone', opts.owner.phone, '--code', '22222'], piltoverEnv(config));
   if (login.code !== 0) throw new Error(`login failed: ${login.stderr}`);
   const store = new LocalArtifactStore(join(dir, 'data'));
   const redis = createLimiterRedis(testStack().redisUrl);
-  const limiter = createLimiter({ redis, prefix: config.REDIS_KEY_PREFIX, ratePerSecond: 50, burst: 8 });
+  const limiter = createLimiter({ redis, prefix: config.REDIS_KEY_PREFIX, ratePerSecond: opts.ratePerSecond ?? 50, burst: opts.ratePerSecond ? 1 : 8 });
   const tw = await startTestWorker({ store, openSource: openJobSource, llm: null });
   const connection = await NativeConnection.connect({ address: testStack().temporalAddress });
   const start = () => startUserbot({
