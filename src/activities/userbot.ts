@@ -1,6 +1,9 @@
-import { BadInputError, type ChatInfo, type Summary } from '../domain';
+import { Context } from '@temporalio/activity';
+import { defaultPayloadConverter } from '@temporalio/common';
+import { BadInputError, type ChatInfo, type JobProgress, type Summary } from '../domain';
 import { fileStem, renderMarkdown } from '../deliver';
 import { summaryKey } from './digest';
+import type { ExtractHeartbeat } from './extract';
 import { withFailureMapping } from './failures';
 import { createTelegramActivities, type TelegramActivityDeps } from './telegram';
 
@@ -28,7 +31,30 @@ export function createUserbotActivities(deps: TelegramActivityDeps) {
     });
   }
 
-  return { sendSummaryFiles };
+  /**
+   * Where a job is, for its status message: the job's progress query and, while it extracts, the messages its
+   * extraction activity has counted (its last heartbeat, which the job itself does not see). Null when the job
+   * cannot say (not picked up yet, or closed).
+   */
+  async function jobProgress(input: { jobId: string }): Promise<JobProgress | null> {
+    const handle = Context.current().client.workflow.getHandle(input.jobId);
+    let progress: JobProgress;
+    try {
+      progress = await handle.query<JobProgress>('progress');
+    } catch {
+      return null;
+    }
+    if (progress.phase !== 'extracting') return progress;
+    const description = await handle.describe();
+    for (const pending of description.raw.pendingActivities ?? []) {
+      const payload = pending.heartbeatDetails?.payloads?.[0];
+      const beat = payload ? defaultPayloadConverter.fromPayload<ExtractHeartbeat>(payload) : undefined;
+      if (typeof beat?.messages === 'number') progress = { ...progress, messages: beat.messages };
+    }
+    return progress;
+  }
+
+  return { sendSummaryFiles, jobProgress };
 }
 
 /** The userbot's activities on an account worker. Workflows import this type only. */

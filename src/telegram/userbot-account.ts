@@ -48,6 +48,21 @@ export interface UserbotAccount extends OpenAccount {
 
 const str = (v: unknown): string => String(v);
 
+/** How many ids of messages it sent the userbot remembers (a catch-up covers far fewer). */
+const SENT_KEPT = 5000;
+
+/** Ids of the messages a request created (sendMessage, sendMedia, forwards), from its result. */
+function sentMessageIds(result: unknown): number[] {
+  if (result instanceof Api.UpdateShortSentMessage) return [result.id];
+  if (!(result instanceof Api.Updates || result instanceof Api.UpdatesCombined)) return [];
+  const ids: number[] = [];
+  for (const u of result.updates) {
+    if (u instanceof Api.UpdateMessageID) ids.push(u.id);
+    else if (u instanceof Api.UpdateNewMessage && u.message instanceof Api.Message) ids.push(u.message.id);
+  }
+  return ids;
+}
+
 function forwardedChat(fwd: Api.MessageFwdHeader | null | undefined): string | undefined {
   const from = fwd?.fromId;
   if (from instanceof Api.PeerChannel) return `-100${str(from.channelId)}`;
@@ -107,6 +122,22 @@ export async function openUserbotAccount(deps: AccountDeps): Promise<UserbotAcco
     await close().catch(() => undefined);
     throw err;
   }
+  // getDifference returns every new message of the account, this session's own replies included (live updates
+  // never carry them). Remember what this session sent, in Redis so a restarted userbot knows too, and leave those
+  // out of a catch-up: otherwise a reply in Saved Messages would come back as the owner's next command.
+  // Beside the account's other keys (same prefix, same cluster slot); keys.ts is left as it is.
+  const sentKey = deps.keys.lease(deps.account).replace(/:lease$/, ':userbot-sent');
+  const sent = new Set<number>((await deps.redis.lrange(sentKey, 0, SENT_KEPT - 1)).map(Number));
+  const invoke = client.invoke.bind(client);
+  client.invoke = (async (request: Parameters<typeof invoke>[0], ...rest: unknown[]) => {
+    const result: unknown = await (invoke as (...a: unknown[]) => Promise<unknown>)(request, ...rest);
+    const ids = sentMessageIds(result);
+    if (ids.length > 0) {
+      for (const id of ids) sent.add(id);
+      await deps.redis.multi().lpush(sentKey, ...ids.map(String)).ltrim(sentKey, 0, SENT_KEPT - 1).exec();
+    }
+    return result;
+  }) as typeof client.invoke;
   const telegram = new GramjsTelegram({
     client,
     guard: deps.guard,
@@ -138,7 +169,7 @@ export async function openUserbotAccount(deps: AccountDeps): Promise<UserbotAcco
         for (const u of diff.users) if (u instanceof Api.User && typeof u.username === 'string') usernames.set(str(u.id), u.username);
         for (const m of diff.newMessages) {
           const incoming = toIncoming(m, selfId, usernames);
-          if (incoming) messages.push(incoming);
+          if (incoming && !(incoming.out && sent.has(incoming.id))) messages.push(incoming);
         }
         if (diff instanceof Api.updates.Difference) return { messages, cursor: cursorOf(diff.state) };
         cursor = cursorOf(diff.intermediateState);

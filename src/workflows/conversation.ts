@@ -13,7 +13,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { TelegramActivities, UserbotActivities } from '../activities';
-import { accountTaskQueue, CONVERSATION_HELP, MAX_PROMPT_CHARS, type ConversationInput, type ConversationRun, type ConversationState, type ConversationUpdate, type JobResult } from '../domain';
+import { accountTaskQueue, CONVERSATION_HELP, MAX_PROMPT_CHARS, type ConversationInput, type ConversationRun, type ConversationState, type ConversationUpdate, type JobProgress, type JobResult } from '../domain';
 import { NON_RETRYABLE } from './extract-chat';
 import { withFloodWaits } from './flood-wait';
 import { summarizeChat } from './summarize-chat';
@@ -28,6 +28,21 @@ const HANDLED_WINDOW = 500;
 /** How many runs it keeps for /runs and /rerun. */
 const RUNS_KEPT = 50;
 const RUNS_SHOWN = 10;
+/**
+ * At most one status edit this often (Telegram frowns on rapid edits; each one also costs a limiter token). After
+ * the first minute the status is read less often, so a job of many hours keeps this workflow's history small.
+ */
+const STATUS_EVERY_MS = 3000;
+const STATUS_LATER_MS = 60_000;
+const STATUS_FAST_POLLS = 20;
+
+const PHASES: Record<string, string> = { starting: 'starting', extracting: 'reading messages', waiting: 'waiting', summarizing: 'summarizing', delivering: 'posting the result', done: 'finishing', failed: 'failed' };
+
+/** A job's status line: phase, messages read, and during a flood wait when Telegram lets us go on (UTC). */
+function statusText(run: ConversationRun, progress: JobProgress): string {
+  const head = `Run ${run.run}: ${run.chat} — ${PHASES[progress.phase] ?? progress.phase}, ${progress.messages} messages read`;
+  return progress.resumesAt ? `${head}. Telegram asked us to wait until ${progress.resumesAt.slice(11, 16)} UTC.` : `${head}…`;
+}
 
 /**
  * One user's conversation with the userbot: a long-running workflow reached by update-with-start (one per account
@@ -47,6 +62,12 @@ export async function conversation(input: ConversationInput): Promise<void> {
     retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: NON_RETRYABLE },
   });
   const scopes = new Map<number, CancellationScope>();
+  // Progress is best effort: a status that cannot be read is skipped, never a failed job.
+  const peek = proxyActivities<UserbotActivities>({
+    taskQueue: accountTaskQueue(workflowInfo().taskQueue, input.account),
+    startToCloseTimeout: '10 seconds',
+    retry: { maximumAttempts: 2 },
+  });
 
   const reply = async (messageId: number, text: string): Promise<void> => {
     await withFloodWaits(() => tg.postToChat({ chat: input.replyTo, parts: [text], deliveryKey: `reply-${self}-${messageId}` }));
@@ -69,8 +90,23 @@ export async function conversation(input: ConversationInput): Promise<void> {
     const run: ConversationRun = { run: (state.runs.at(-1)?.run ?? 0) + 1, jobId, chat, ...(prompt ? { prompt } : {}), state: 'running' };
     state.runs.push(run);
     if (state.runs.length > RUNS_KEPT) state.runs.splice(0, state.runs.length - RUNS_KEPT);
-    // The job's status message: summarizeChat edits the same one (same status key) as it goes.
-    await withFloodWaits(() => tg.postStatus({ chat: input.replyTo, statusKey: `status-${jobId}`, text: `Run ${run.run}: reading ${chat}…` }));
+    // One status message per job (summarizeChat edits the same one, by its status key), edited at most every
+    // STATUS_EVERY_MS and only when its text changes; every edit goes through the account's limiter.
+    const statusKey = `status-${jobId}`;
+    let shown = `Run ${run.run}: reading ${chat}…`;
+    const showStatus = async (text: string) => {
+      if (text === shown) return;
+      shown = text;
+      await withFloodWaits(() => tg.postStatus({ chat: input.replyTo, statusKey, text }));
+    };
+    await withFloodWaits(() => tg.postStatus({ chat: input.replyTo, statusKey, text: shown }));
+    let finished = false;
+    const watcher = (async () => {
+      for (let poll = 0; !(await condition(() => finished, poll < STATUS_FAST_POLLS ? STATUS_EVERY_MS : STATUS_LATER_MS)); poll++) {
+        const progress = await peek.jobProgress({ jobId }).catch(() => null);
+        if (progress && !finished) await showStatus(statusText(run, progress));
+      }
+    })();
     const scope = new CancellationScope();
     scopes.set(run.run, scope);
     try {
@@ -82,6 +118,9 @@ export async function conversation(input: ConversationInput): Promise<void> {
         return child.result();
       });
       run.messages = result.messages;
+      finished = true;
+      await watcher;
+      await showStatus(`Run ${run.run} done: ${result.messages} messages read from "${result.chat.title}". The summary is below.`);
       await withFloodWaits(() => tg.sendSummaryFiles({ jobId, chat: input.replyTo, chatInfo: result.chat, deliveryKey: `files-${jobId}` }));
       run.state = 'done';
     } catch (err) {
@@ -94,7 +133,9 @@ export async function conversation(input: ConversationInput): Promise<void> {
       run.error = oneLine(err);
       await reply(messageId, `Run ${run.run} (${chat}) failed: ${run.error}`);
     } finally {
+      finished = true;
       scopes.delete(run.run);
+      await CancellationScope.nonCancellable(() => watcher);
     }
   }
 
