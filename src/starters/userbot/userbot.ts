@@ -104,7 +104,9 @@ export async function startUserbot(opts: UserbotOptions): Promise<RunningUserbot
     await worker.stop();
     throw err;
   }
-  const timer = setInterval(() => catchUp().catch((err: unknown) => opts.onError?.(err)), opts.watchdogMs ?? 30_000);
+  const timer = setInterval(() => {
+    catchUp().catch((err: unknown) => opts.onError?.(err));
+  }, opts.watchdogMs ?? 30_000);
   const quiet = () => {
     clearInterval(timer);
     stopListening?.();

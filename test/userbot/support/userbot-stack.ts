@@ -10,6 +10,7 @@ import { LocalArtifactStore } from '../../../src/store';
 import { accountDepsFromConfig } from '../../../src/telegram';
 import { openJobSource } from '../../../src/workers';
 import { runCli } from '../../support/cli';
+import type { PiltoverInfo } from '../../support/piltover';
 import type { PiltoverUser } from '../../support/piltover-users';
 import { testStack } from '../../support/stack';
 import { startTestWorker, type TestWorker } from '../../support/worker';
@@ -33,9 +34,9 @@ export interface UserbotStack {
  * Logs `owner` in a second time with `tgpulse login` (the userbot's own session; the test keeps the first as "the
  * owner's phone") and starts the userbot on it, `allow` on its allowlist.
  */
-export async function startUserbotStack(opts: { owner: PiltoverUser; account: string; allow: string; watchdogMs?: number; ratePerSecond?: number }): Promise<UserbotStack> {
+export async function startUserbotStack(opts: { owner: PiltoverUser; account: string; allow: string; watchdogMs?: number; ratePerSecond?: number; info?: PiltoverInfo; floodTimerThresholdSeconds?: number }): Promise<UserbotStack> {
   const dir = mkdtempSync(join(tmpdir(), 'tgpulse-userbot-'));
-  const config = piltoverConfig(dir, opts.account);
+  const config = piltoverConfig(dir, opts.account, opts.info);
   const login = await runCli(['login', '--session', opts.account, '--phone', opts.owner.phone, '--code', '22222'], piltoverEnv(config));
   if (login.code !== 0) throw new Error(`login failed: ${login.stderr}`);
   const store = new LocalArtifactStore(join(dir, 'data'));
@@ -53,6 +54,7 @@ export async function startUserbotStack(opts: { owner: PiltoverUser; account: st
     store,
     allowlist: parseAllowlist(opts.allow),
     heartbeatEveryMs: 200,
+    ...(opts.floodTimerThresholdSeconds !== undefined ? { floodTimerThresholdSeconds: opts.floodTimerThresholdSeconds } : {}),
     watchdogMs: opts.watchdogMs ?? 60_000,
   });
   let up: RunningUserbot | undefined = await start();
