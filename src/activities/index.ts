@@ -10,6 +10,8 @@ export type { ExtractInput, ExtractOutput, ExtractHeartbeat } from './extract';
 export { historyPrefix } from './extract';
 export { summaryKey } from './digest';
 export { createTelegramActivities, readSyncCursor, syncCursorKey, syncQuery, SYNC_TRAILING_WINDOW_MS } from './telegram';
+export { createUserbotActivities } from './userbot';
+export type { UserbotActivities } from './userbot';
 export type { PostToChatInput, SyncCursor, TelegramActivities, TelegramActivityDeps } from './telegram';
 
 /** Every activity of the general worker, built over its dependencies. Workflows import this type only. */

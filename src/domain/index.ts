@@ -10,3 +10,4 @@ export * from './weekly-metrics';
 export * from './describe-error';
 export * from './task-queues';
 export * from './recap-input';
+export * from './conversation';

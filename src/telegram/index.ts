@@ -26,3 +26,7 @@ export { TakeoutSession } from './takeout';
 export type { GuardedInvoke } from './takeout';
 export { mapTelegramError } from './map-error';
 export type { TelegramCallContext } from './map-error';
+
+// The userbot: the account's own session listening for new messages.
+export { openUserbotAccount, toIncoming } from './userbot-account';
+export type { IncomingTelegramMessage, UpdatesCursor, UserbotAccount } from './userbot-account';

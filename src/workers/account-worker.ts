@@ -1,5 +1,5 @@
 import { Worker, type NativeConnection } from '@temporalio/worker';
-import { createTelegramActivities } from '../activities';
+import { createTelegramActivities, createUserbotActivities } from '../activities';
 import { accountTaskQueue } from '../domain';
 import type { ArtifactStore } from '../store';
 import type { OpenAccount } from '../telegram';
@@ -18,6 +18,11 @@ export interface AccountWorkerOptions {
   heartbeatEveryMs?: number;
   /** Epoch ms, for the trailing window of incremental syncs. */
   now?: () => number;
+}
+
+/** The account's Telegram activities plus the userbot conversations' (replies, result files). */
+function withUserbot(deps: Parameters<typeof createTelegramActivities>[0]) {
+  return { ...createTelegramActivities(deps), ...createUserbotActivities(deps) };
 }
 
 /** A running account worker. */
@@ -49,7 +54,7 @@ export async function startAccountWorker(opts: AccountWorkerOptions): Promise<Ru
       connection: opts.connection,
       namespace: opts.namespace,
       taskQueue,
-      activities: createTelegramActivities({
+      activities: withUserbot({
         account: opts.account,
         telegram: account.telegram,
         store: opts.store,

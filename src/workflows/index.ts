@@ -4,3 +4,4 @@ export { exportMembers } from './export-members';
 export type { ExportMembersInput, ExportMembersResult } from './export-members';
 export { exportMessages } from './export-messages';
 export type { ExportMessagesInput, ExportMessagesResult } from './export-messages';
+export { conversation, conversationMessage, conversationStateQuery } from './conversation';

@@ -1,0 +1,45 @@
+import { Counter } from 'prom-client';
+import { metricsRegistry } from '../../observability';
+import type { IncomingTelegramMessage } from '../../telegram';
+
+/** Who may drive the userbot besides the owner: user ids or usernames (with or without `@`, any case). */
+export interface Allowlist {
+  ids: ReadonlySet<string>;
+  usernames: ReadonlySet<string>;
+}
+
+/** Reads an allowlist from a comma- or space-separated list: `12345, @alice, bob`. */
+export function parseAllowlist(text: string | undefined): Allowlist {
+  const ids = new Set<string>();
+  const usernames = new Set<string>();
+  for (const item of (text ?? '').split(/[\s,]+/).filter(Boolean)) {
+    if (/^\d+$/.test(item)) ids.add(item);
+    else usernames.add(item.replace(/^@/, '').toLowerCase());
+  }
+  return { ids, usernames };
+}
+
+/** Why a message is acted on, or why not. */
+export type Access = { kind: 'owner' } | { kind: 'allowed' } | { kind: 'ignored'; reason: 'stranger' | 'not-a-command-chat' };
+
+/**
+ * Who a message is from, as far as the userbot cares. The owner talks in their own Saved Messages (their outgoing
+ * messages there, from any device); allowlisted users in a direct message to the account. Everything else is
+ * ignored: messages the owner sends to others, groups, strangers.
+ */
+export function accessOf(message: IncomingTelegramMessage, selfId: string, allowlist: Allowlist): Access {
+  if (message.chatUserId === undefined) return { kind: 'ignored', reason: 'not-a-command-chat' };
+  if (message.chatUserId === selfId) return message.out ? { kind: 'owner' } : { kind: 'ignored', reason: 'not-a-command-chat' };
+  if (message.out) return { kind: 'ignored', reason: 'not-a-command-chat' };
+  const username = message.senderUsername?.toLowerCase();
+  if (allowlist.ids.has(message.senderId) || (username !== undefined && allowlist.usernames.has(username))) return { kind: 'allowed' };
+  return { kind: 'ignored', reason: 'stranger' };
+}
+
+/** Messages the userbot ignored, by reason: strangers show up here and nowhere else. */
+export const userbotIgnoredMessages = new Counter({
+  name: 'userbot_ignored_messages_total',
+  help: 'Messages the userbot ignored (strangers, chats it does not take commands in)',
+  labelNames: ['reason'] as const,
+  registers: [metricsRegistry],
+});

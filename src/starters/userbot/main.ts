@@ -1,0 +1,61 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig, loadDotenv } from '../../config';
+import { describeError } from '../../domain';
+import { createLimiter, createLimiterRedis, limiterOptionsFromConfig } from '../../limiter';
+import { LocalArtifactStore } from '../../store';
+import { accountDepsFromConfig, telegramCredentials } from '../../telegram';
+import { connectClient, connectWorker } from '../../temporal';
+import { parseAllowlist } from './access';
+import { startUserbot } from './userbot';
+
+// A restarted userbot waits this long for the lease of the process it replaces (a crashed one's runs out in 30 s).
+const LEASE_WAIT_MS = 35_000;
+
+/**
+ * `npm run userbot [-- --account <name>]`: the account's worker plus the listener on its session, until SIGINT or
+ * SIGTERM. USERBOT_ALLOWLIST (ids or usernames, comma-separated) names who besides the owner may talk to it.
+ */
+async function main(): Promise<void> {
+  loadDotenv();
+  const config = loadConfig();
+  const { values } = parseArgs({ args: process.argv.slice(2), options: { account: { type: 'string' } }, strict: true });
+  const account = values.account?.trim() || config.SESSION_NAME;
+  if (!/^[A-Za-z0-9_-]+$/.test(account)) throw new ConfigError([`--account (${JSON.stringify(account)}): may hold only letters, digits, _ and -`]);
+  telegramCredentials(config);
+  const allowlist = parseAllowlist(process.env.USERBOT_ALLOWLIST);
+  const redis = createLimiterRedis(config.REDIS_URL);
+  try {
+    const guard = createLimiter({ redis, ...limiterOptionsFromConfig(config) });
+    const deps = { ...accountDepsFromConfig(config, { redis, guard, account }), lease: { waitMs: LEASE_WAIT_MS } };
+    const connection = await connectWorker(config);
+    const client = await connectClient(config);
+    try {
+      const userbot = await startUserbot({
+        connection,
+        client,
+        namespace: config.TEMPORAL_NAMESPACE,
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+        account,
+        deps,
+        store: new LocalArtifactStore(config.DATA_DIR),
+        allowlist,
+        floodTimerThresholdSeconds: config.FLOOD_WAIT_TIMER_THRESHOLD_SECONDS,
+        onError: (err, message) => process.stderr.write(`${message ? `Message ${message.id} was not handed on` : 'Catch-up failed'}: ${describeError(err).message}\n`),
+      });
+      const allowed = allowlist.ids.size + allowlist.usernames.size;
+      process.stdout.write(`tgpulse userbot for "${account}" listening (owner ${userbot.selfId}'s Saved Messages and ${allowed} allowlisted user(s)); task queue ${userbot.worker.taskQueue}\n`);
+      await userbot.done;
+    } finally {
+      await client.connection.close();
+      await connection.close();
+    }
+  } finally {
+    redis.disconnect();
+  }
+}
+
+main().catch((err: unknown) => {
+  const { message, exitCode } = describeError(err);
+  process.stderr.write(`${message}\n`);
+  process.exitCode = exitCode;
+});

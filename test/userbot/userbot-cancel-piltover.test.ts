@@ -1,0 +1,78 @@
+import { readHistoryPage } from '../../src/store';
+import { piltoverGroup, piltoverUser, type PiltoverUser } from '../support/piltover-users';
+import { chatMessages, documentName, startUserbotStack, waitFor, type UserbotStack } from './support/userbot-stack';
+
+/**
+ * /cancel and /rerun on piltover, with the account's limiter slowed to one request a second so that an extraction
+ * of a few pages is still running when the owner cancels it.
+ */
+
+jest.setTimeout(180_000);
+
+const TITLE = 'Long chat';
+const MESSAGES = 320;
+
+let owner: PiltoverUser;
+let group: string;
+let stack: UserbotStack;
+
+beforeAll(async () => {
+  owner = await piltoverUser('Maya');
+  const g = await piltoverGroup(owner, TITLE);
+  group = g.username;
+  for (let i = 0; i < MESSAGES; i += 20) {
+    await Promise.all(Array.from({ length: Math.min(20, MESSAGES - i) }, (_, k) => owner.client.sendMessage(`@${group}`, { message: `note ${i + k}` })));
+  }
+  stack = await startUserbotStack({ owner, account: 'slow', allow: '', ratePerSecond: 1 });
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  await owner?.close();
+});
+
+const savedAfter = async (afterId: number) => (await chatMessages(owner, 'me', 60)).filter((m) => m.id > afterId);
+
+/** How many history pages a job has stored so far. */
+async function storedPages(jobPrefix: string): Promise<number> {
+  let n = 0;
+  for (;; n++) {
+    try {
+      await readHistoryPage(stack.store, jobPrefix, n);
+    } catch {
+      return n;
+    }
+  }
+}
+
+test('/cancel mid-extraction stops the job and its Telegram calls; /rerun runs it again to the end', async () => {
+  const start = await owner.client.sendMessage('me', { message: `/summarize https://t.me/${group} what was noted` });
+  await waitFor('the status message', async () => (await savedAfter(start.id)).find((m) => m.message.startsWith('Run 1: reading')));
+  const jobId = `conversation-slow-${stack.userbot.selfId}-run-${start.id}`;
+  // At one request a second, four pages take seconds: cancel after the first is stored.
+  await waitFor('a first page', async () => ((await storedPages(`jobs/${jobId}/history`)) >= 1 ? true : undefined), 60_000);
+  const cancel = await owner.client.sendMessage('me', { message: '/cancel' });
+  const cancelled = await waitFor('the cancellation', async () => (await savedAfter(cancel.id)).find((m) => m.message.endsWith('cancelled.')));
+  expect(cancelled.message).toBe(`Run 1 (https://t.me/${group}) cancelled.`);
+  const pagesAtCancel = await storedPages(`jobs/${jobId}/history`);
+  expect(pagesAtCancel).toBeLessThan(Math.ceil(MESSAGES / 100));
+  // No more history is read for it, and no result is posted.
+  const desc = await stack.tw.client.workflow.getHandle(jobId).describe();
+  expect(desc.status.name).toBe('CANCELLED');
+  await new Promise((r) => setTimeout(r, 3000));
+  expect(await storedPages(`jobs/${jobId}/history`)).toBe(pagesAtCancel);
+  expect((await savedAfter(start.id)).filter((m) => documentName(m))).toEqual([]);
+
+  const rerun = await owner.client.sendMessage('me', { message: '/rerun 1' });
+  const files = await waitFor('the rerun files', async () => {
+    const docs = (await savedAfter(rerun.id)).filter((m) => documentName(m));
+    return docs.length >= 2 ? docs : undefined;
+  }, 120_000);
+  expect(files).toHaveLength(2);
+  const runs = await owner.client.sendMessage('me', { message: '/runs' });
+  const listed = await waitFor('/runs', async () => (await savedAfter(runs.id)).find((m) => m.message.startsWith('Run 2:')));
+  expect(listed.message.split('\n')).toEqual([
+    expect.stringMatching(new RegExp(`^Run 2: https://t.me/${group} "what was noted" — done, ${MESSAGES + 1} messages$`)),
+    `Run 1: https://t.me/${group} "what was noted" — cancelled`,
+  ]);
+});
