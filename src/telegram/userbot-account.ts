@@ -144,7 +144,11 @@ export async function openUserbotAccount(deps: AccountDeps): Promise<UserbotAcco
     account: deps.account,
     peers: new PeerCache(deps.redis, deps.keys, deps.account),
     requestTimeoutMs: (deps.config.TELEGRAM_REQUEST_TIMEOUT_SECONDS ?? 60) * 1000,
-    reconnect: () => connectClient(client, server, { destroyOnFailure: false }),
+    // The userbot reconnects its one client in place: its update handlers and the sent-ids hook live on it.
+    reconnect: async () => {
+      await connectClient(client, server, { destroyOnFailure: false });
+      return client;
+    },
   });
   const call = <T>(method: string, fn: () => Promise<T>) => deps.guard.safeCall(deps.account, 'api', method, fn, { mapError: (err) => mapTelegramError(err, { account: deps.account, method }) });
   const cursorOf = (state: Api.updates.State): UpdatesCursor => ({ pts: state.pts, qts: state.qts, date: state.date });
