@@ -107,7 +107,7 @@ async function runSample(config: Config): Promise<void> {
   const workerConnection = await connectWorker(config);
   let client: Client | undefined;
   try {
-    client = await connectClient(config);
+    client = await connectClient(config, { connectTimeoutMs: 30_000 });
     const worker = await createGeneralWorker({
       connection: workerConnection,
       namespace: config.TEMPORAL_NAMESPACE,

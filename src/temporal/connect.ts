@@ -18,10 +18,14 @@ const connectionOptions = (config: TemporalSettings) => ({
   ...(config.TEMPORAL_API_KEY ? { apiKey: config.TEMPORAL_API_KEY } : {}),
 });
 
-/** A Temporal client for starters (CLI, userbot). Fails fast with a clear error when the server is down. */
-export async function connectClient(config: TemporalSettings): Promise<Client> {
+/**
+ * A Temporal client for starters (CLI, userbot). Fails fast with a clear error when the server is down; a starter
+ * that has just started the server itself (the demo) gives it longer, as a fresh dev server on a busy machine can
+ * listen seconds before it answers.
+ */
+export async function connectClient(config: TemporalSettings, opts: { connectTimeoutMs?: number } = {}): Promise<Client> {
   try {
-    const connection = await Connection.connect({ ...connectionOptions(config), connectTimeout: '5 seconds' });
+    const connection = await Connection.connect({ ...connectionOptions(config), connectTimeout: opts.connectTimeoutMs ?? 5000 });
     return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   } catch (err) {
     throw unreachable(config, err);
