@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { request } from 'node:http';
 import { randomInt } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -115,4 +116,16 @@ export async function killPiltover(info: Pick<PiltoverInfo, 'pid'>, timeoutMs = 
     if (Date.now() > until) throw new Error(`piltover (pid ${info.pid}) still runs ${timeoutMs} ms after SIGKILL`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** The kit's control port: the next `count` calls of `method` (`"*"` for any) fail with FLOOD_WAIT_<seconds>. */
+export function injectFlood(info: Pick<PiltoverInfo, 'control_port'>, method: string, count: number, seconds: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: info.control_port, path: '/flood', method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
+      res.resume();
+      res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`flood control answered ${res.statusCode}`))));
+    });
+    req.on('error', reject);
+    req.end(JSON.stringify({ method, count, seconds }));
+  });
 }

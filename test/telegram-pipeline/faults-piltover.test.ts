@@ -1,19 +1,17 @@
 import { mkdtempSync } from 'node:fs';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import type { Api } from 'telegram';
 import type { ChatMessage, JobInput, JobResult } from '../../src/domain';
 import { startSummarize } from '../../src/starters/jobs';
-import { readHistoryPage, type LocalArtifactStore } from '../../src/store';
 import { accountDepsFromConfig, loginTelegramAccount } from '../../src/telegram';
 import { CountingGuard } from '../fakes/fake-telegram-guard';
-import { startPiltover, stopPiltover, type PiltoverInfo } from '../support/piltover';
+import { injectFlood, startPiltover, stopPiltover, type PiltoverInfo } from '../support/piltover';
 import { postMany } from '../support/piltover-chat';
 import { piltoverGroup, piltoverUser, type PiltoverUser } from '../support/piltover-users';
 import { testStack } from '../support/stack';
-import { piltoverConfig, startPiltoverPipeline, type PiltoverConfig, type PiltoverPipeline } from './support/piltover-pipeline';
+import { piltoverConfig, storedHistory, startPiltoverPipeline, type PiltoverConfig, type PiltoverPipeline } from './support/piltover-pipeline';
 
 /**
  * Faults on a real MTProto server. This suite runs its own piltover (file database): the FLOOD_WAITs it injects
@@ -32,28 +30,8 @@ let ben: PiltoverUser;
 let group: string;
 let config: PiltoverConfig;
 
-/** The kit's control port: the next `count` calls of `method` fail with FLOOD_WAIT_<seconds>. */
-function flood(method: string, count: number, seconds: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: info.control_port, path: '/flood', method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
-      res.resume();
-      res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`flood control answered ${res.statusCode}`))));
-    });
-    req.on('error', reject);
-    req.end(JSON.stringify({ method, count, seconds }));
-  });
-}
+const flood = (method: string, count: number, seconds: number) => injectFlood(info, method, count, seconds);
 
-async function storedHistory(store: LocalArtifactStore, jobId: string): Promise<ChatMessage[]> {
-  const out: ChatMessage[] = [];
-  for (let page = 0; ; page++) {
-    try {
-      out.push(...(await readHistoryPage(store, `jobs/${jobId}/history`, page)));
-    } catch {
-      return out;
-    }
-  }
-}
 
 /** Every id once and nothing missing: the posts and the group's "created" message. */
 function expectEachOnce(history: ChatMessage[], posts: Api.Message[]): void {

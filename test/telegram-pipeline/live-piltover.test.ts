@@ -8,12 +8,11 @@ import { openExport } from '../../src/export';
 import { computeWeeklyMetrics, lastCompletedWeek, weekOf } from '../../src/recap';
 import { startSummarize } from '../../src/starters/jobs';
 import { startRecap } from '../../src/starters/recap-schedules';
-import { readHistoryPage, type LocalArtifactStore } from '../../src/store';
 import { MAX_MESSAGE_CHARS } from '../../src/telegram';
 import { runCli, type CliRun } from '../support/cli';
 import { postConversation, writeConversationExport, type PostedMessage } from '../support/piltover-conversation';
 import { piltoverGroup, piltoverUser, type PiltoverUser } from '../support/piltover-users';
-import { piltoverConfig, piltoverEnv, startPiltoverPipeline, type PiltoverPipeline } from './support/piltover-pipeline';
+import { piltoverConfig, storedHistory, piltoverEnv, startPiltoverPipeline, type PiltoverPipeline } from './support/piltover-pipeline';
 
 /**
  * tgpulse end to end on a real MTProto server (piltover): `tgpulse login` writes the session file, the real account
@@ -67,16 +66,6 @@ async function run(input: JobInput): Promise<JobResult> {
   return handle.result();
 }
 
-async function storedHistory(store: LocalArtifactStore, jobId: string): Promise<ChatMessage[]> {
-  const out: ChatMessage[] = [];
-  for (let page = 0; ; page++) {
-    try {
-      out.push(...(await readHistoryPage(store, `jobs/${jobId}/history`, page)));
-    } catch {
-      return out;
-    }
-  }
-}
 
 const summaryOf = (result: JobResult): Summary => JSON.parse(readFileSync(result.files.find((f) => f.endsWith('.json'))!, 'utf8')) as Summary;
 /** What both sides must agree on: a digest's text and cited messages (links differ: a live public group has a username, its export does not). */

@@ -3,16 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import type { Api } from 'telegram';
-import type { ChatMessage } from '../../src/domain';
 import { startSummarize } from '../../src/starters/jobs';
-import { readHistoryPage, type LocalArtifactStore } from '../../src/store';
 import { accountDepsFromConfig, loginTelegramAccount } from '../../src/telegram';
 import { CountingGuard } from '../fakes/fake-telegram-guard';
 import { freeServerPort, killPiltover, startPiltover, stopPiltover, type PiltoverInfo } from '../support/piltover';
 import { postMany } from '../support/piltover-chat';
 import { piltoverGroup, piltoverUser } from '../support/piltover-users';
 import { testStack } from '../support/stack';
-import { piltoverConfig, startPiltoverPipeline, type PiltoverPipeline } from './support/piltover-pipeline';
+import { piltoverConfig, storedHistory, startPiltoverPipeline, type PiltoverPipeline } from './support/piltover-pipeline';
 
 /**
  * The server dies mid-extraction: piltover (file database, fixed port) is killed with SIGKILL once the extraction
@@ -63,16 +61,6 @@ async function within<T>(promise: Promise<T>, ms: number, what: string): Promise
   }
 }
 
-async function storedHistory(store: LocalArtifactStore, jobId: string): Promise<ChatMessage[]> {
-  const out: ChatMessage[] = [];
-  for (let page = 0; ; page++) {
-    try {
-      out.push(...(await readHistoryPage(store, `jobs/${jobId}/history`, page)));
-    } catch {
-      return out;
-    }
-  }
-}
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tgpulse-restart-'));

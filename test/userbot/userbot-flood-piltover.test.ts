@@ -1,9 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { floodWaitEvents } from '../../src/observability';
-import { startPiltover, stopPiltover, type PiltoverInfo } from '../support/piltover';
+import { injectFlood, startPiltover, stopPiltover, type PiltoverInfo } from '../support/piltover';
 import { piltoverGroup, piltoverUser, type PiltoverUser } from '../support/piltover-users';
 import { chatMessages, documentName, startUserbotStack, waitFor, type UserbotStack } from './support/userbot-stack';
 
@@ -20,16 +19,7 @@ let owner: PiltoverUser;
 let group: string;
 let stack: UserbotStack;
 
-function flood(method: string, count: number, seconds: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: info.control_port, path: '/flood', method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
-      res.resume();
-      res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`flood control answered ${res.statusCode}`))));
-    });
-    req.on('error', reject);
-    req.end(JSON.stringify({ method, count, seconds }));
-  });
-}
+const flood = (method: string, count: number, seconds: number) => injectFlood(info, method, count, seconds);
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tgpulse-userbot-flood-'));

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { NativeConnection } from '@temporalio/worker';
 import type Redis from 'ioredis';
 import { createLimiter, createLimiterRedis, type Limiter } from '../../../src/limiter';
-import { LocalArtifactStore } from '../../../src/store';
+import { LocalArtifactStore, readHistoryPage } from '../../../src/store';
+import type { ChatMessage } from '../../../src/domain';
 import { accountDepsFromConfig, openTelegramAccount } from '../../../src/telegram';
 import { openJobSource, startAccountWorker, type RunningAccountWorker } from '../../../src/workers';
 import { piltoverSettings, type PiltoverInfo } from '../../support/piltover';
@@ -82,4 +83,16 @@ export async function startPiltoverPipeline(opts: { config: PiltoverConfig; acco
       if (!opts.dir) rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Every message a job stored, page after page, until the first page that is not there. */
+export async function storedHistory(store: LocalArtifactStore, jobId: string): Promise<ChatMessage[]> {
+  const out: ChatMessage[] = [];
+  for (let page = 0; ; page++) {
+    try {
+      out.push(...(await readHistoryPage(store, `jobs/${jobId}/history`, page)));
+    } catch {
+      return out;
+    }
+  }
 }
