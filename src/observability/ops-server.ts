@@ -81,6 +81,6 @@ export async function startOpsServer(opts: { port: number; host: string; checks:
     if (serveOps(req, res, opts.checks)) return;
     res.writeHead(req.method === 'GET' ? 404 : 405).end();
   });
-  const port = await listenOn(server, { ...opts, portSetting: 'METRICS_PORT', hint: 'give each worker on this host its own port (0 turns the endpoint off)' });
+  const port = await listenOn(server, { ...opts, portSetting: 'METRICS_PORT', hint: 'Give each worker on this host its own port (0 turns the endpoint off)' });
   return { port, close: () => new Promise<void>((r) => server.close(() => r())) };
 }

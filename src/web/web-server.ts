@@ -293,7 +293,7 @@ export function createWebServer(opts: WebServerOptions): WebServer {
         port: config.WEB_PORT,
         host: config.WEB_HOST,
         portSetting: 'WEB_PORT',
-        hint: 'stop what listens there, or set WEB_PORT to a free port',
+        hint: 'Stop what listens there, or set WEB_PORT to a free port',
       });
       const host = config.WEB_HOST.includes(':') ? `[${config.WEB_HOST}]` : config.WEB_HOST;
       return { port, url: `http://${host}:${port}` };
