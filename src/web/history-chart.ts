@@ -6,10 +6,14 @@ const WIDTH = 720;
 const HEIGHT = 200;
 const PAD = { left: 44, right: 12, top: 14, bottom: 36 };
 
-/** Weeks from `first` to `last`, both included, oldest first. */
+/** Most weeks the chart draws: two years, the newest. */
+const MAX_WEEKS = 104;
+
+/** Weeks from `first` to `last`, both included, oldest first; at most the newest {@link MAX_WEEKS}. */
 function weekSpan(first: string, last: string): string[] {
-  const out = [first];
-  while (out.at(-1)! < last && out.length < 520) out.push(shiftWeek(out.at(-1)!, 1));
+  const earliest = shiftWeek(last, MAX_WEEKS - 1);
+  const out = [first > earliest ? first : earliest];
+  while (out.at(-1)! < last) out.push(shiftWeek(out.at(-1)!, -1));
   return out;
 }
 
