@@ -3,6 +3,9 @@ import { ApplicationFailure, TemporalFailure } from '@temporalio/common';
 import type { JobProgress, RecapProgress } from '../domain';
 import { findRun, readProgress } from '../starters/jobs';
 
+/** How long the run page waits for a running workflow's `progress` answer. */
+const PROGRESS_DEADLINE_MS = 2000;
+
 /** What the run page shows of one workflow run. */
 export interface RunView {
   workflowId: string;
@@ -54,7 +57,8 @@ export async function loadRun(client: Client, workflowId: string): Promise<RunVi
   let result: RunView['result'] = null;
   let failure: string | null = null;
   if (d.status.name === 'RUNNING') {
-    progress = await readProgress(handle);
+    // A run no worker has picked up cannot answer its query; the page does not wait the whole deadline for that.
+    progress = await client.withDeadline(Date.now() + PROGRESS_DEADLINE_MS, () => readProgress(handle));
   } else if (d.status.name === 'COMPLETED' || d.status.name === 'FAILED') {
     try {
       const value: unknown = await handle.result();

@@ -156,6 +156,19 @@ describe('web pages in a browser, over real runs', () => {
     expect(await page.textContent('main')).toContain('There is no run summarize-no-such-run-00000000');
   });
 
+  test('a run no worker has picked up yet shows as running, starting, and its page refreshes itself', async () => {
+    const idle = await startSummarize(tw.client, { TEMPORAL_TASK_QUEUE: uniqueName('no-worker') }, { source: { kind: 'export', path: SAMPLE }, delivery: { kind: 'files', dir: dirs.out } }, 'web-idle');
+    try {
+      await page.goto(`${web.url}/runs/${idle.workflowId}`);
+      expect(await page.textContent('.status')).toBe('running');
+      expect(await page.textContent('.phase')).toBe('starting');
+      expect(await page.locator('meta[http-equiv="refresh"]').count()).toBe(1);
+      expect(await page.locator('table.files').count()).toBe(0);
+    } finally {
+      await idle.terminate('test over');
+    }
+  });
+
   test('/healthz is 200 with Temporal up, and /metrics counts the pages served', async () => {
     const health = await web.get('/healthz');
     expect(health.status).toBe(200);
