@@ -1,6 +1,7 @@
 import { loadConfig, loadDotenv } from '../config';
 import { describeError } from '../domain';
 import { collectProcessMetrics } from '../observability';
+import { LocalArtifactStore } from '../store';
 import { createWebServer } from './web-server';
 
 /**
@@ -10,7 +11,7 @@ import { createWebServer } from './web-server';
 async function main(): Promise<void> {
   loadDotenv();
   const config = loadConfig();
-  const web = createWebServer({ config });
+  const web = createWebServer({ config, store: new LocalArtifactStore(config.DATA_DIR) });
   const { url } = await web.listen();
   collectProcessMetrics();
   process.stdout.write(`tgpulse web pages on ${url} (runs from Temporal at ${config.TEMPORAL_ADDRESS}, files from ${config.OUTPUT_DIR} and ${config.DATA_DIR})\n`);

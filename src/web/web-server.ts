@@ -7,7 +7,7 @@ import { BadInputError, TransportError } from '../domain';
 import { listenOn, serveOps, type HealthCheck } from '../observability';
 import { recapKeyPrefix } from '../activities';
 import { listRuns } from '../starters/jobs';
-import { LocalArtifactStore, type ArtifactStore } from '../store';
+import type { ArtifactStore } from '../store';
 import { runUrl } from '../temporal';
 import { listCohorts, loadCohort } from './cohort-view';
 import { fileId, parseFileId, RECAP_FILES, resolveUnder, type FileRef } from './file-ids';
@@ -50,8 +50,8 @@ export interface WebServerOptions {
   routes?: WebRoute[];
   /** The clock download links are signed and checked with, ms since the epoch. */
   now?: () => number;
-  /** Where recap files are read; the local store over DATA_DIR by default. */
-  store?: ArtifactStore;
+  /** Where cohorts' weeks and recap files are read (the workers' artifact store). */
+  store: ArtifactStore;
   /** Where an unexpected error is reported (its stack stays out of the page). */
   log?: (line: string) => void;
 }
@@ -80,6 +80,22 @@ const PAGE_HEADERS = {
   'referrer-policy': 'no-referrer',
   'cache-control': 'no-store',
 };
+
+function downloadHeaders(name: string, bytes: number): Record<string, string | number> {
+  return {
+    'content-type': CONTENT_TYPES[extname(name)] ?? 'application/octet-stream',
+    'content-length': bytes,
+    'content-disposition': `attachment; filename="${name.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`,
+    'x-content-type-options': 'nosniff',
+    'cache-control': 'private, no-store',
+    'referrer-policy': 'no-referrer',
+  };
+}
+
+/** The name a stored recap file downloads under. */
+function recapFileName(ref: Extract<FileRef, { kind: 'recap' }>): string {
+  return `recap-${ref.chatId}-${ref.week}.${ref.file}`;
+}
 
 class HttpError extends Error {
   constructor(
@@ -115,7 +131,7 @@ function tokenOk(req: IncomingMessage, url: URL, token: string): boolean {
 export function createWebServer(opts: WebServerOptions): WebServer {
   const { config } = opts;
   const signer: LinkSigner = createLinkSigner({ key: signingKeyOf(config), ttlSeconds: config.WEB_LINK_TTL_SECONDS, ...(opts.now ? { now: opts.now } : {}) });
-  const store = opts.store ?? new LocalArtifactStore(config.DATA_DIR);
+  const { store } = opts;
   const roots = [config.OUTPUT_DIR, config.DATA_DIR];
   const temporal: TemporalAccess = createTemporalAccess(config);
   const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
@@ -170,12 +186,12 @@ export function createWebServer(opts: WebServerOptions): WebServer {
     const view = /^-?\d{1,20}$/.test(id) ? await loadCohort(store, Number(id)) : null;
     if (!view) throw new HttpError(404, 'No such cohort', `No recap of cohort ${id} is stored here.`, 'Run one with `tgpulse recap run`; the start page lists the cohorts stored.');
     const week = view.latest?.metrics.week;
-    const available = RECAP_FILES.filter((f) => week && view.latest!.files[f]);
-    const files = week
-      ? await fileLinks(
-          available.map((file) => ({ kind: 'recap', chatId: view.chatId, week, file })),
-          available.map((file) => store.pathOf(`${recapKeyPrefix(view.chatId, week)}/recap.${file}`)),
-        )
+    // Recap files are read through the store (a folder or a bucket), by key: no path is involved.
+    const files: FileLink[] = week
+      ? RECAP_FILES.filter((file) => view.latest!.files[file]).map((file) => {
+          const ref: FileRef = { kind: 'recap', chatId: view.chatId, week, file };
+          return { name: recapFileName(ref), href: signer.link(fileId(ref)) };
+        })
       : [];
     sendPage(res, 200, cohortPage(view, files));
   }
@@ -193,6 +209,12 @@ export function createWebServer(opts: WebServerOptions): WebServer {
     if (verdict === 'forged') throw new HttpError(403, 'Link not valid', 'This download link is not valid: it was changed or was not made by this server.', 'Open the page the file is listed on for a working link.');
     if (verdict === 'expired') throw new HttpError(410, 'Link expired', 'This download link has expired.', 'Open the page the file is listed on again for a fresh link.');
     const ref = parseFileId(id);
+    if (ref?.kind === 'recap') {
+      const body = await store.tryGet(`${recapKeyPrefix(ref.chatId, ref.week)}/recap.${ref.file}`);
+      if (!body) throw new HttpError(404, 'File not found', 'That recap file is not stored (any more).');
+      res.writeHead(200, downloadHeaders(recapFileName(ref), body.length)).end(body);
+      return;
+    }
     let path: string | null = null;
     if (ref?.kind === 'run') {
       const run = await temporal.use((client) => loadRun(client, ref.workflowId)).catch((err: unknown) => {
@@ -200,20 +222,10 @@ export function createWebServer(opts: WebServerOptions): WebServer {
         throw err;
       });
       path = run ? (resultFiles(run.result)[ref.index] ?? null) : null;
-    } else if (ref?.kind === 'recap') {
-      path = store.pathOf(`${recapKeyPrefix(ref.chatId, ref.week)}/recap.${ref.file}`);
     }
     const real = path ? await resolveUnder(roots, path) : null;
     if (!real) throw new HttpError(404, 'File not found', 'That file is not here: it was removed, or it was written on another host.');
-    const name = basename(real);
-    res.writeHead(200, {
-      'content-type': CONTENT_TYPES[extname(name)] ?? 'application/octet-stream',
-      'content-length': (await stat(real)).size,
-      'content-disposition': `attachment; filename="${name.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`,
-      'x-content-type-options': 'nosniff',
-      'cache-control': 'private, no-store',
-      'referrer-policy': 'no-referrer',
-    });
+    res.writeHead(200, downloadHeaders(basename(real), (await stat(real)).size));
     await new Promise<void>((resolve, reject) => createReadStream(real).on('error', reject).on('end', resolve).pipe(res));
   }
 

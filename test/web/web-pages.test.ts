@@ -134,7 +134,7 @@ describe('web pages in a browser, over real runs', () => {
     expect(await page.textContent('h2:has-text("Latest recap")')).toContain('2026-W46');
     expect(await pwned()).toBeUndefined();
 
-    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('table.files tr', { hasText: 'recap.md' }).locator('a').click()]);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('table.files tr', { hasText: `recap-${recap.chatId}-2026-W46.md` }).locator('a').click()]);
     expect(readFileSync((await download.path())!, 'utf8')).toBe((await store.get(`cohorts/${recap.chatId}/recaps/2026-W46/recap.md`)).toString('utf8'));
   });
 
@@ -178,7 +178,7 @@ describe('web pages in a browser, over real runs', () => {
 
   test('with Temporal down, the run page says Temporal is unreachable, not a stack', async () => {
     const dead = `127.0.0.1:${await freePort()}`;
-    const down = await startWeb({ config: webConfig({ out: dirs.out, data: dirs.data, temporal: dead }) });
+    const down = await startWeb({ config: webConfig({ out: dirs.out, data: dirs.data, temporal: dead }), store });
     try {
       const res = await page.goto(`${down.url}/runs/${summarizeId}`);
       expect(res?.status()).toBe(503);

@@ -113,8 +113,13 @@ describe('the web service over plain HTTP, with Temporal down', () => {
     const link = signed('recap.42.2026-W46.md');
     const res = await web.get(link);
     expect(res.status).toBe(200);
-    expect(res.headers.get('content-disposition')).toContain('filename="recap.md"');
+    expect(res.headers.get('content-disposition')).toContain('filename="recap-42-2026-W46.md"');
     expect(await res.text()).toBe('# Cohort 42: week 46\n');
+
+    // A good signature over a week that is not stored: nothing to serve.
+    const unstored = await web.get(signed('recap.42.2026-W45.md'));
+    expect(unstored.status).toBe(404);
+    expect(await unstored.text()).toContain('That recap file is not stored');
 
     const forged = await web.get(link.replace('recap.42.', 'recap.43.'));
     expect(forged.status).toBe(403);
@@ -181,7 +186,7 @@ describe('the web service over plain HTTP, with Temporal down', () => {
 describe('access and startup', () => {
   test('with WEB_TOKEN, pages need it (bearer, or once in the address, then a cookie); signed links and /healthz do not', async () => {
     const dirs = webDirs('tgpulse-web-token-');
-    const web = await startWeb({ config: webConfig({ out: dirs.out, data: dirs.data, temporal: `127.0.0.1:${await freePort()}`, token: 'open-sesame-token' }) });
+    const web = await startWeb({ config: webConfig({ out: dirs.out, data: dirs.data, temporal: `127.0.0.1:${await freePort()}`, token: 'open-sesame-token' }), store: new LocalArtifactStore(dirs.data) });
     try {
       const denied = await web.get('/cohorts/1');
       expect(denied.status).toBe(401);
