@@ -11,6 +11,11 @@ export type FileRef = { kind: 'run'; workflowId: string; index: number } | { kin
 export const RECAP_FILES = ['png', 'svg', 'md'] as const;
 export type RecapFile = (typeof RECAP_FILES)[number];
 
+/** The name a stored recap file downloads under. */
+export function recapFileName(ref: Extract<FileRef, { kind: 'recap' }>): string {
+  return `recap-${ref.chatId}-${ref.week}.${ref.file}`;
+}
+
 /** The opaque id of a file in a download link (`/files/<id>`). */
 export function fileId(ref: FileRef): string {
   return ref.kind === 'run' ? `run.${Buffer.from(ref.workflowId).toString('base64url')}.${ref.index}` : `recap.${ref.chatId}.${ref.week}.${ref.file}`;

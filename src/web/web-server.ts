@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { basename, extname } from 'node:path';
+import { basename } from 'node:path';
 import type { Config } from '../config';
 import { BadInputError, TransportError } from '../domain';
 import { listenOn, serveOps, type HealthCheck } from '../observability';
@@ -10,7 +10,9 @@ import { listRuns } from '../starters/jobs';
 import type { ArtifactStore } from '../store';
 import { runUrl } from '../temporal';
 import { listCohorts, loadCohort } from './cohort-view';
-import { fileId, parseFileId, RECAP_FILES, resolveUnder, type FileRef } from './file-ids';
+import { accessCookie, hasAccess } from './access-token';
+import { fileId, parseFileId, RECAP_FILES, recapFileName, resolveUnder, type FileRef } from './file-ids';
+import { downloadHeaders, HttpError, PAGE_HEADERS } from './http-responses';
 import { cohortPage, indexPage, messagePage, runPage, type FileLink, type SummaryDoc } from './pages';
 import { loadRun, resultFiles, type RunView } from './run-view';
 import { createLinkSigner, signingKeyOf, type LinkSigner } from './signed-links';
@@ -63,61 +65,6 @@ export interface WebServer {
   close(): Promise<void>;
 }
 
-const CONTENT_TYPES: Record<string, string> = {
-  '.md': 'text/markdown; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.jsonl': 'application/x-ndjson; charset=utf-8',
-  '.csv': 'text/csv; charset=utf-8',
-  '.png': 'image/png',
-  '.svg': 'image/svg+xml',
-};
-
-/** No script runs on these pages, nothing loads from elsewhere, and a signed link never leaks through a Referer. */
-const PAGE_HEADERS = {
-  'content-type': 'text/html; charset=utf-8',
-  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'cache-control': 'no-store',
-};
-
-function downloadHeaders(name: string, bytes: number): Record<string, string | number> {
-  return {
-    'content-type': CONTENT_TYPES[extname(name)] ?? 'application/octet-stream',
-    'content-length': bytes,
-    'content-disposition': `attachment; filename="${name.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`,
-    'x-content-type-options': 'nosniff',
-    'cache-control': 'private, no-store',
-    'referrer-policy': 'no-referrer',
-  };
-}
-
-/** The name a stored recap file downloads under. */
-function recapFileName(ref: Extract<FileRef, { kind: 'recap' }>): string {
-  return `recap-${ref.chatId}-${ref.week}.${ref.file}`;
-}
-
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly title: string,
-    message: string,
-    readonly hint?: string,
-  ) {
-    super(message);
-  }
-}
-
-const TOKEN_COOKIE = 'tgpulse_token';
-
-function tokenOk(req: IncomingMessage, url: URL, token: string): boolean {
-  const auth = req.headers.authorization;
-  if (auth === `Bearer ${token}`) return true;
-  const cookie = (req.headers.cookie ?? '').split(/;\s*/).find((c) => c.startsWith(`${TOKEN_COOKIE}=`));
-  if (cookie && decodeURIComponent(cookie.slice(TOKEN_COOKIE.length + 1)) === token) return true;
-  return url.searchParams.get('token') === token;
-}
-
 /**
  * The web service: a page per run (`/runs/<workflow id>`), a page per cohort (`/cohorts/<chat id>`), an index (`/`),
  * downloads by signed expiring link (`/files/<id>?exp=…&sig=…`), `/healthz` and `/metrics`, and any extra `routes`.
@@ -125,7 +72,8 @@ function tokenOk(req: IncomingMessage, url: URL, token: string): boolean {
  * Throws a ConfigError when WEB_SIGNING_KEY is missing or short.
  *
  * @example
- * const web = createWebServer({ config, routes: [{ prefix: '/codec', handle: codecHandler }] });
+ * // The codec endpoint checks its own token and answers the Web UI's CORS preflight: public.
+ * const web = createWebServer({ config, store, routes: [{ prefix: '/codec', handle: codecHandler, public: true }] });
  * const { url } = await web.listen();
  */
 export function createWebServer(opts: WebServerOptions): WebServer {
@@ -239,11 +187,11 @@ export function createWebServer(opts: WebServerOptions): WebServer {
     const extra = opts.routes?.find((r) => path === r.prefix || path.startsWith(`${r.prefix.replace(/\/+$/, '')}/`));
     const isFile = path.startsWith('/files/');
     if (config.WEB_TOKEN && !isFile && !extra?.public) {
-      if (!tokenOk(req, url, config.WEB_TOKEN)) throw new HttpError(401, 'Sign in', 'This page needs the access token.', 'Open it once with ?token=<WEB_TOKEN>, or send Authorization: Bearer <WEB_TOKEN>.');
+      if (!hasAccess(req, url, config.WEB_TOKEN)) throw new HttpError(401, 'Sign in', 'This page needs the access token.', 'Open it once with ?token=<WEB_TOKEN>, or send Authorization: Bearer <WEB_TOKEN>.');
       if (url.searchParams.get('token') === config.WEB_TOKEN) {
         // Once is enough: the cookie carries it from now on, and the token leaves the address bar.
         url.searchParams.delete('token');
-        res.writeHead(303, { location: url.pathname + url.search, 'set-cookie': `${TOKEN_COOKIE}=${encodeURIComponent(config.WEB_TOKEN)}; HttpOnly; SameSite=Strict; Path=/` }).end();
+        res.writeHead(303, { location: url.pathname + url.search, 'set-cookie': accessCookie(config.WEB_TOKEN) }).end();
         return 'login';
       }
     }
