@@ -1,7 +1,7 @@
 import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure, TemporalFailure } from '@temporalio/common';
 import type { JobProgress, RecapProgress } from '../domain';
-import { findRun, readProgress } from '../starters/jobs';
+import { CLI_WORKFLOWS, findRun, readProgress, type RunSummary } from '../starters/jobs';
 
 /** How long the run page waits for a running workflow's `progress` answer. */
 const PROGRESS_DEADLINE_MS = 2000;
@@ -88,4 +88,19 @@ export function resultFiles(result: Record<string, unknown> | null): string[] {
   if (!result) return [];
   if (Array.isArray(result.files)) return result.files.filter((f): f is string => typeof f === 'string');
   return typeof result.path === 'string' ? [result.path] : [];
+}
+
+/**
+ * The most recent runs of this deployment, newest first: the workflow types the CLI, the userbot and recap schedules
+ * start, on its task queue (a namespace may be shared with other applications, or other tgpulse deployments).
+ */
+export async function listRecentRuns(client: Client, taskQueue: string, limit: number): Promise<RunSummary[]> {
+  const types = CLI_WORKFLOWS.map((t) => `WorkflowType = '${t}'`).join(' OR ');
+  const query = `TaskQueue = '${taskQueue.replace(/'/g, "\\'")}' AND (${types})`;
+  const runs: RunSummary[] = [];
+  for await (const w of client.workflow.list({ query, pageSize: limit })) {
+    runs.push({ workflowId: w.workflowId, runId: w.runId, type: w.type, status: w.status.name, startTime: w.startTime, ...(w.closeTime ? { closeTime: w.closeTime } : {}) });
+    if (runs.length >= limit) break;
+  }
+  return runs;
 }

@@ -6,7 +6,6 @@ import type { Config } from '../config';
 import { BadInputError, TransportError } from '../domain';
 import { listenOn, serveOps, type HealthCheck } from '../observability';
 import { recapKeyPrefix } from '../activities';
-import { listRuns } from '../starters/jobs';
 import type { ArtifactStore } from '../store';
 import { runUrl } from '../temporal';
 import { listCohorts, loadCohort } from './cohort-view';
@@ -14,7 +13,7 @@ import { accessCookie, hasAccess } from './access-token';
 import { fileId, parseFileId, RECAP_FILES, recapFileName, resolveUnder, type FileRef } from './file-ids';
 import { downloadHeaders, HttpError, PAGE_HEADERS } from './http-responses';
 import { cohortPage, indexPage, messagePage, runPage, type FileLink, type SummaryDoc } from './pages';
-import { loadRun, resultFiles, type RunView } from './run-view';
+import { listRecentRuns, loadRun, resultFiles, type RunView } from './run-view';
 import { createLinkSigner, signingKeyOf, type LinkSigner } from './signed-links';
 import { createTemporalAccess, type TemporalAccess } from './temporal-access';
 import { webRequests } from './web-metrics';
@@ -36,6 +35,7 @@ export type WebConfig = Pick<
   | 'TEMPORAL_NAMESPACE'
   | 'TEMPORAL_API_KEY'
   | 'TEMPORAL_TLS'
+  | 'TEMPORAL_TASK_QUEUE'
   | 'TEMPORAL_UI_URL'
   | 'DATA_DIR'
   | 'OUTPUT_DIR'
@@ -64,6 +64,9 @@ export interface WebServer {
   listen(): Promise<{ port: number; url: string }>;
   close(): Promise<void>;
 }
+
+/** Runs the start page lists. */
+const RECENT_RUNS = 30;
 
 /**
  * The web service: a page per run (`/runs/<workflow id>`), a page per cohort (`/cohorts/<chat id>`), an index (`/`),
@@ -145,7 +148,7 @@ export function createWebServer(opts: WebServerOptions): WebServer {
   }
 
   async function indexRoute(res: ServerResponse) {
-    const runs = await temporal.use((client) => listRuns(client, 20)).catch((err: unknown) => {
+    const runs = await temporal.use((client) => listRecentRuns(client, config.TEMPORAL_TASK_QUEUE, RECENT_RUNS)).catch((err: unknown) => {
       if (err instanceof TransportError) return { error: err.message };
       throw err;
     });

@@ -35,6 +35,7 @@ describe('web pages in a browser, over real runs', () => {
   let summary: JobResult;
   let recap: RecapResult;
   let failedId: string;
+  let recapId: string;
 
   beforeAll(async () => {
     const raw = JSON.parse(readFileSync(SAMPLE, 'utf8')) as { name: string; messages: Array<{ id: number; text: unknown; text_entities: unknown }> };
@@ -59,10 +60,11 @@ describe('web pages in a browser, over real runs', () => {
       week: '2026-W46',
       delivery,
     });
+    recapId = recapHandle.workflowId;
     [summary, recap] = await Promise.all([handle.result(), recapHandle.result()]);
     await failed.result().catch(() => undefined);
 
-    web = await startWeb({ config: webConfig({ out: dirs.out, data: dirs.data, temporal: testStack().temporalAddress }), now: clock.now, store });
+    web = await startWeb({ config: webConfig({ out: dirs.out, data: dirs.data, temporal: testStack().temporalAddress, taskQueue: tw.taskQueue }), now: clock.now, store });
     browser = await chromium.launch({ executablePath: chromiumPath(), args: ['--no-sandbox'] });
     page = await browser.newPage({ acceptDownloads: true });
   });
@@ -138,8 +140,13 @@ describe('web pages in a browser, over real runs', () => {
     expect(readFileSync((await download.path())!, 'utf8')).toBe((await store.get(`cohorts/${recap.chatId}/recaps/2026-W46/recap.md`)).toString('utf8'));
   });
 
-  test('the start page lists the runs and the cohort; its links lead to their pages', async () => {
+  test("the start page lists this deployment's runs (its task queue only) and the cohort; its links lead to their pages", async () => {
+    const elsewhere = await startSummarize(tw.client, { TEMPORAL_TASK_QUEUE: uniqueName('other-deployment') }, { source: { kind: 'export', path: SAMPLE }, delivery: { kind: 'files', dir: dirs.out } }, 'web-elsewhere');
+    await elsewhere.terminate('test over');
     await page.goto(web.url);
+    // The summary, the failed one and the recap; not the run on another task queue.
+    expect(await page.locator('a[href^="/runs/"]').count()).toBe(3);
+    for (const id of [failedId, recapId]) expect(await page.locator(`a[href="/runs/${id}"]`).count()).toBe(1);
     await page.locator(`a[href="/runs/${summarizeId}"]`).click();
     expect(await page.textContent('h1')).toBe(TITLE);
     await page.goto(web.url);

@@ -14,7 +14,7 @@ export function webDirs(prefix: string): { dir: string; out: string; data: strin
 }
 
 /** The web service's config over given folders and Temporal address, on a free port of 127.0.0.1. */
-export function webConfig(opts: { out: string; data: string; temporal: string; token?: string }): Config {
+export function webConfig(opts: { out: string; data: string; temporal: string; token?: string; taskQueue?: string }): Config {
   return loadConfig({
     TEMPORAL_ADDRESS: opts.temporal,
     OUTPUT_DIR: opts.out,
@@ -23,6 +23,7 @@ export function webConfig(opts: { out: string; data: string; temporal: string; t
     WEB_SIGNING_KEY: TEST_KEY,
     WEB_LINK_TTL_SECONDS: '600',
     ...(opts.token ? { WEB_TOKEN: opts.token } : {}),
+    ...(opts.taskQueue ? { TEMPORAL_TASK_QUEUE: opts.taskQueue } : {}),
   });
 }
 
