@@ -44,3 +44,13 @@ if [ -x "$kit/start.sh" ]; then
 else
   say "no piltover kit at $kit (set PILTOVER_KIT): the real-server Telegram tests will fail"
 fi
+
+# Chromium (Debian's), for the web page tests (playwright-core drives it; CHROMIUM_PATH names another one).
+install_chromium() {
+  if [ -n "${CHROMIUM_PATH:-}" ] && [ -x "$CHROMIUM_PATH" ]; then return; fi
+  if have chromium || [ -x /usr/bin/chromium ]; then return; fi
+  say "chromium (apt), for the web page tests"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium >/dev/null || say "chromium install failed: the web page tests will fail"
+}
+install_chromium

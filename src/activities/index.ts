@@ -9,6 +9,8 @@ export type { ActivityDeps } from './deps';
 export type { ExtractInput, ExtractOutput, ExtractHeartbeat } from './extract';
 export { historyPrefix } from './extract';
 export { summaryKey } from './digest';
+export { recapKeyPrefix, cohortChatKey } from './recap';
+export type { CohortChat } from './recap';
 export { createTelegramActivities, readSyncCursor, syncCursorKey, syncQuery, SYNC_TRAILING_WINDOW_MS } from './telegram';
 export { createUserbotActivities } from './userbot';
 export type { UserbotActivities } from './userbot';

@@ -75,6 +75,16 @@ export const ConfigSchema = z.object({
   METRICS_HOST: z.string().default('127.0.0.1'),
   /** The account worker's own `/metrics` (the limiter's figures live there) and `/healthz`; 0 turns them off. */
   ACCOUNT_METRICS_PORT: int(9465),
+  // Web pages (`npm run web`)
+  /** Where the web service listens; anything but localhost needs a reverse proxy with authentication in front. */
+  WEB_HOST: z.string().default('127.0.0.1'),
+  WEB_PORT: int(8080),
+  /** The HMAC key of download links; required by `npm run web` (at least 32 characters), never logged. */
+  WEB_SIGNING_KEY: optional(),
+  /** How long a download link works, in seconds. */
+  WEB_LINK_TTL_SECONDS: int(3600, 1),
+  /** When set, pages need it (as `Authorization: Bearer …`, or once as `?token=…`, which sets a cookie). */
+  WEB_TOKEN: optional(),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 

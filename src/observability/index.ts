@@ -10,6 +10,6 @@ export {
   rateLimitThrottled,
   teleCallLatency,
 } from './metrics';
-export { startOpsServer } from './ops-server';
+export { startOpsServer, serveOps, listenOn } from './ops-server';
 export type { HealthCheck, OpsServer } from './ops-server';
 export { redisCheck, workerCheck, diskCheck } from './health-checks';
