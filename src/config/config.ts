@@ -75,6 +75,15 @@ export const ConfigSchema = z.object({
   METRICS_HOST: z.string().default('127.0.0.1'),
   /** The account worker's own `/metrics` (the limiter's figures live there) and `/healthz`; 0 turns them off. */
   ACCOUNT_METRICS_PORT: int(9465),
+  // Retention and backups
+  /** Job artifacts and output files older than this many days are deleted by the daily retention run. */
+  RETENTION_DAYS: int(30, 1),
+  /** Where the worker writes backups (a 0700 folder of 0600 archives). */
+  BACKUP_DIR: z.string().default('data/backups'),
+  /** How many backups to keep; older ones are deleted after each new one. */
+  BACKUP_KEEP: int(7, 1),
+  /** 32 random bytes, base64 (`openssl rand -base64 32`): the AES-256-GCM key of the backups. Never logged. */
+  BACKUP_KEY: optional(),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
