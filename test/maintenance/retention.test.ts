@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { applyRetention, type RetentionDeps } from '../../src/activities';
 import { BadInputError } from '../../src/domain';
+import { formatRetentionReport } from '../../src/starters/cli/commands/retention';
 import { LocalArtifactStore } from '../../src/store';
 
 const DAY = 86_400_000;
@@ -97,5 +98,26 @@ describe('retention', () => {
     const { deps } = setUp([]);
     await expect(applyRetention(deps, { now: NOW, retentionDays: 0, dryRun: true })).rejects.toThrow(BadInputError);
     await expect(applyRetention(deps, { now: NOW, retentionDays: 1.5, dryRun: true })).rejects.toThrow(/RETENTION_DAYS is 1.5/);
+  });
+});
+
+describe('tgpulse retention run output', () => {
+  it('prints the counts per kind before saying what was deleted', async () => {
+    const { deps } = setUp(['summarize-open-4']);
+    const dry = formatRetentionReport(await applyRetention(deps, { now: NOW, retentionDays: 30, dryRun: true }));
+    expect(dry).toBe(
+      [
+        'older than 2031-05-02T12:00:00.000Z (dry run):',
+        '  job artifacts  2 file(s)   150 B',
+        '  output files   1 file(s)  1.0 kB',
+        '  total          3 file(s)  1.1 kB',
+        'kept, their run is still open: summarize-open-4',
+        'dry run: nothing was deleted',
+        '',
+      ].join('\n'),
+    );
+    const done = formatRetentionReport(await applyRetention(deps, { now: NOW, retentionDays: 30, dryRun: false }));
+    expect(done.trim().split('\n').at(-1)).toBe('deleted 3 file(s), 1.1 kB');
+    expect(formatRetentionReport(await applyRetention(deps, { now: NOW, retentionDays: 30, dryRun: false })).trim().split('\n').at(-1)).toBe('nothing to delete');
   });
 });
