@@ -84,6 +84,21 @@ describe('a DM or join that never went out uses no quota', () => {
     await expect(dm()).rejects.toBeInstanceOf(QuotaExceededError);
   });
 
+  it('gives back later what it could not give back at once (Redis failed just then)', async () => {
+    const redis = pool.client();
+    const limiter = createLimiter({ redis, prefix: `${uniqueName('refund')}:`, ...quick, maxDmPerDay: 5 });
+    const commands = redis as unknown as { tgpulseReleaseClaim: (...args: unknown[]) => Promise<unknown> };
+    const release = commands.tgpulseReleaseClaim.bind(redis);
+    commands.tgpulseReleaseClaim = () => Promise.reject(new Error('Connection is closed.'));
+    const refused = new TransportError('The connection to Telegram failed', { cause: socketError('ECONNREFUSED') });
+    await expect(limiter.safeCall('alice', 'dm', 'messages.SendMessage', () => Promise.reject(refused))).rejects.toBe(refused);
+    expect(await dmUsed(limiter)).toBe(1);
+    commands.tgpulseReleaseClaim = release;
+    // The next DM first gives the lost one back: one DM sent, one counted.
+    await limiter.safeCall('alice', 'dm', 'messages.SendMessage', async () => 'sent');
+    expect(await dmUsed(limiter)).toBe(1);
+  });
+
   it('never gives one call back twice', async () => {
     const limiter = createLimiter({ redis: pool.client(), prefix: `${uniqueName('refund')}:`, ...quick, maxDmPerDay: 5 });
     const telegram = new FakeTelegram('alice');
