@@ -1,6 +1,7 @@
 import type { HistorySource, JobSource } from '../domain';
 import type { LlmSettings } from '../llm';
 import type { ArtifactStore } from '../store';
+import type { MaintenanceDeps } from './maintenance';
 
 /** What the activities need from the outside world. Tests hand in fakes behind these ports. */
 export interface ActivityDeps {
@@ -13,4 +14,6 @@ export interface ActivityDeps {
   floodTimerThresholdSeconds?: number;
   /** How often a running extraction tells Temporal it is alive, in ms. */
   heartbeatEveryMs?: number;
+  /** Retention and backups (the general worker's folders, Redis, BACKUP_KEY); without it those activities refuse. */
+  maintenance?: MaintenanceDeps;
 }

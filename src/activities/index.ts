@@ -3,6 +3,7 @@ import { createDeliverActivities } from './deliver';
 import { createDigestActivities } from './digest';
 import { createExtractActivities } from './extract';
 import { createLlmActivities } from './llm';
+import { createMaintenanceActivities } from './maintenance';
 import { createRecapActivities } from './recap';
 
 export type { ActivityDeps } from './deps';
@@ -14,6 +15,12 @@ export type { CohortChat } from './recap';
 export { createTelegramActivities, readSyncCursor, syncCursorKey, syncQuery, SYNC_TRAILING_WINDOW_MS } from './telegram';
 export { createUserbotActivities } from './userbot';
 export type { UserbotActivities } from './userbot';
+export { createMaintenanceActivities, maintenanceDepsFromConfig } from './maintenance';
+export type { MaintenanceActivities, MaintenanceDeps, RetentionActivityInput } from './maintenance';
+export { backupIdAt, createBackup, listBackups, parseBackupKey, restoreBackup } from './maintenance-backup';
+export type { BackupDeps, BackupSummary } from './maintenance-backup';
+export { applyRetention } from './maintenance-retention';
+export type { RetentionCount, RetentionDeps, RetentionInput, RetentionKind, RetentionReport } from './maintenance-retention';
 export type { PostToChatInput, SyncCursor, TelegramActivities, TelegramActivityDeps } from './telegram';
 
 /** Every activity of the general worker, built over its dependencies. Workflows import this type only. */
@@ -24,6 +31,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createDeliverActivities(deps),
     ...createLlmActivities({ store: deps.store, settings: deps.llm }),
     ...createRecapActivities(deps),
+    ...createMaintenanceActivities(deps.maintenance),
     /** Which summarizer this worker runs: the workflow asks, since it cannot read configuration itself. */
     async summarizer(): Promise<{ kind: 'llm' | 'digest'; model: string }> {
       return deps.llm ? { kind: 'llm', model: deps.llm.model } : { kind: 'digest', model: 'digest' };

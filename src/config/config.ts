@@ -85,6 +85,15 @@ export const ConfigSchema = z.object({
   WEB_LINK_TTL_SECONDS: int(3600, 1),
   /** When set, pages need it (as `Authorization: Bearer …`, or once as `?token=…`, which sets a cookie). */
   WEB_TOKEN: optional(),
+  // Retention and backups
+  /** Job artifacts and output files older than this many days are deleted by the daily retention run. */
+  RETENTION_DAYS: int(30, 1),
+  /** Where the worker writes backups (a 0700 folder of 0600 archives). */
+  BACKUP_DIR: z.string().default('data/backups'),
+  /** How many backups to keep; older ones are deleted after each new one. */
+  BACKUP_KEEP: int(7, 1),
+  /** 32 random bytes, base64 (`openssl rand -base64 32`): the AES-256-GCM key of the backups. Never logged. */
+  BACKUP_KEY: optional(),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 

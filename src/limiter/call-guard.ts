@@ -16,6 +16,12 @@ export interface SafeCallOptions<T> {
    * here so a long wait does not look like a dead worker.
    */
   onWait?: (wait: WaitInfo) => void;
+  /**
+   * Whether the (mapped) error proves the request never left this host, so a DM or join gives its quota back.
+   * Default: a refused or never-made connection anywhere in the `cause` chain (`neverSent` in `never-sent.ts`). Telegram's own
+   * refusals always give it back.
+   */
+  neverSent?: (err: unknown) => boolean;
 }
 
 /** Why and how long a guarded call waits before it may go out. */

@@ -5,5 +5,7 @@ export { DEFAULT_LIMITER_SETTINGS, limiterOptionsFromConfig } from './options';
 export type { LimiterLogger, LimiterOptions, LimiterSettings } from './options';
 export { createLimiterRedis } from './redis-client';
 export { limiterKeys } from './keys';
+export { nextUtcMidnight, redisTimeMs, utcDay } from './utc-day';
+export { neverSent } from './never-sent';
 export type { LimiterKeys, PauseGroup } from './keys';
 export type { CallGuard, SafeCallOptions, TelegramOp, WaitInfo } from './call-guard';

@@ -13,10 +13,16 @@ export interface LimiterKeys {
   pauseCounter(account: string, group: PauseGroup): string;
   /** Daily quota counter for one UTC day (`YYYY-MM-DD`). */
   dailyQuota(account: string, quota: DailyQuota, day: string): string;
+  /** What a daily quota's counters start with; the Lua scripts append the UTC day from Redis's clock. */
+  dailyQuotaStem(account: string, quota: DailyQuota): string;
+  /** Hash of what one guarded call took from the quotas, so it can be given back once (by claim id). */
+  quotaClaim(account: string, claim: string): string;
   /** The number of groups the account has joined (the ceiling, not reset daily). */
   groups(account: string): string;
   /** Hash of per-day counters (calls, throttled, flood waits) for `tgpulse limits`. */
   stats(account: string, day: string): string;
+  /** What the stats hashes start with; the Lua scripts append the UTC day from Redis's clock. */
+  statsStem(account: string): string;
   /** Set of every account the limiter has seen. */
   accounts(): string;
 }
@@ -38,8 +44,11 @@ export function limiterKeys(prefix: string): LimiterKeys {
     opPause: (account, group) => `${base}${tag(account)}:pause:${group}`,
     pauseCounter: (account, group) => `${base}${tag(account)}:count:${group}`,
     dailyQuota: (account, quota, day) => `${base}${tag(account)}:quota:${quota}:${day}`,
+    dailyQuotaStem: (account, quota) => `${base}${tag(account)}:quota:${quota}:`,
+    quotaClaim: (account, claim) => `${base}${tag(account)}:claim:${claim}`,
     groups: (account) => `${base}${tag(account)}:groups`,
     stats: (account, day) => `${base}${tag(account)}:stats:${day}`,
+    statsStem: (account) => `${base}${tag(account)}:stats:`,
     accounts: () => `${base}accounts`,
   };
 }

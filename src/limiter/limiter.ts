@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type Redis from 'ioredis';
 import { ReplyError } from 'ioredis';
 import { BadInputError, FloodWaitError, QuotaExceededError, RemoteRefusedError, TransportError } from '../domain';
@@ -16,7 +17,8 @@ import { limiterKeys, type LimiterKeys, type PauseGroup } from './keys';
 import { DEFAULT_LIMITER_SETTINGS, type LimiterLogger, type LimiterOptions, type LimiterSettings } from './options';
 import { redisWhere } from './redis-client';
 import { withLimiterCommands, type LimiterCommands } from './scripts';
-import { nextUtcMidnight, utcDay } from './utc-day';
+import { neverSent } from './never-sent';
+import { nextUtcMidnight, redisTimeMs, utcDay } from './utc-day';
 
 /** Every kind of call, in the order `tgpulse limits` lists them. */
 export const TELEGRAM_OPS: readonly TelegramOp[] = ['api', 'dm', 'join', 'leave', 'members'];
@@ -24,8 +26,10 @@ export const TELEGRAM_OPS: readonly TelegramOp[] = ['api', 'dm', 'join', 'leave'
 const DAY_MS = 86_400_000;
 // Stats are per UTC day and kept a week, for `tgpulse limits`.
 const STATS_TTL_MS = 8 * DAY_MS;
-// A daily counter outlives its day by an hour so a clock a little behind still finds it.
+// A daily counter outlives its day by an hour, so `tgpulse limits` just after midnight still finds yesterday's.
 const QUOTA_GRACE_MS = 3_600_000;
+// A claim only has to live as long as the call it covers (its wait, its request, a retry of the give-back).
+const CLAIM_TTL_MS = DAY_MS;
 
 const PAUSE_GROUP: Record<TelegramOp, PauseGroup | undefined> = { api: undefined, dm: 'dm', join: 'join', leave: 'join', members: 'members' };
 
@@ -81,11 +85,18 @@ export interface LimiterStats {
 }
 
 interface QuotaSlot {
+  /** The counter (a ceiling) or the stem the scripts append the UTC day to (a daily quota). */
   key: string;
   quota: string;
   limit: number;
-  ttlMs: number;
-  resetsAt?: string;
+  daily: boolean;
+}
+
+/** What one guarded call took from the quotas: given back by its claim if the call never reached Telegram. */
+interface Consumed {
+  account: string;
+  slots: QuotaSlot[];
+  claim: string;
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -121,14 +132,16 @@ export class Limiter implements CallGuard {
   readonly settings: LimiterSettings;
   private readonly redis: Redis & LimiterCommands;
   private readonly keys: LimiterKeys;
-  private readonly clock: () => number;
+  private readonly shift: () => number;
   private readonly redisTimeoutMs: number;
   private readonly maxPollMs: number;
   private readonly logger?: LimiterLogger;
   private readonly knownAccounts = new Set<string>();
+  /** Claims whose give-back failed (Redis unreachable): given back before this process counts again. */
+  private readonly pendingRefunds = new Map<string, Consumed>();
 
   constructor(opts: LimiterOptions) {
-    const { redis, prefix, clock, redisTimeoutMs, maxPollMs, logger, ...settings } = opts;
+    const { redis, prefix, testTimeShiftMs, redisTimeoutMs, maxPollMs, logger, ...settings } = opts;
     this.settings = { ...DEFAULT_LIMITER_SETTINGS, ...Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)) };
     for (const [name, value] of Object.entries(this.settings)) {
       if (!Number.isFinite(value) || value < 0) throw new BadInputError(`limiter setting ${name} is ${value}`, 'Use a number of 0 or more');
@@ -138,7 +151,7 @@ export class Limiter implements CallGuard {
     }
     this.redis = withLimiterCommands(redis);
     this.keys = limiterKeys(prefix);
-    this.clock = clock ?? Date.now;
+    this.shift = testTimeShiftMs ?? (() => 0);
     this.redisTimeoutMs = redisTimeoutMs ?? 3000;
     this.maxPollMs = maxPollMs ?? 1000;
     this.logger = logger;
@@ -156,17 +169,17 @@ export class Limiter implements CallGuard {
     const group = PAUSE_GROUP[op];
     const k = this.keys;
     const holdMs = op === 'join' || op === 'leave' ? Math.round(this.settings.pauseJoinSeconds * 1000) : 0;
-    const started = this.clock();
+    // A duration on this process's monotonic clock: no moment of it reaches Redis.
+    const started = performance.now();
     for (let first = true; ; first = false) {
       opts.signal?.throwIfAborted();
-      const now = Math.round(this.clock());
       const [granted, waitMs, reason, at] = await this.redisOp('before', () =>
         this.redis.tgpulseAcquire(
           k.bucket(account),
           k.floodPause(account),
           group ? k.opPause(account, group) : k.floodPause(account),
-          k.stats(account, utcDay(now)),
-          now,
+          k.statsStem(account),
+          this.shiftMs(),
           this.settings.ratePerSecond,
           this.settings.burst,
           op,
@@ -175,7 +188,7 @@ export class Limiter implements CallGuard {
           holdMs,
         ),
       );
-      if (granted === 1) return { grantedAt: Number(at), waitedMs: Math.max(0, this.clock() - started) };
+      if (granted === 1) return { grantedAt: Number(at), waitedMs: Math.max(0, Math.round(performance.now() - started)) };
       if (reason === 'granted') throw new Error('acquire.lua refused a token but said granted');
       if (first) rateLimitThrottled.inc({ account, operation: op, reason });
       if (reason !== 'rate' && opts.maxWaitMs !== undefined && waitMs > opts.maxWaitMs) {
@@ -195,7 +208,7 @@ export class Limiter implements CallGuard {
     await this.acquire(account, op, { signal: opts.signal, onWait: opts.onWait, method, maxWaitMs: this.settings.floodTimerThresholdSeconds * 1000 });
     const consumed = await this.consumeQuotas(account, op);
     if (opts.signal?.aborted) {
-      await this.releaseQuotas(account, consumed);
+      if (consumed) await this.giveBack(consumed);
       opts.signal.throwIfAborted();
     }
     const labels = { account, operation: op };
@@ -213,11 +226,10 @@ export class Limiter implements CallGuard {
       }
       // A refused join or leave still counts as one for the spacing between them.
       if (op === 'join' || op === 'leave') await this.afterCall(account, op, 1, false);
-      // Telegram refused it: the join or DM never happened, so it uses no quota (a lost connection may have
-      // delivered it, so that keeps its quota).
-      if (mapped instanceof RemoteRefusedError && consumed.length > 0) {
-        await this.releaseQuotas(account, consumed).catch((cause: unknown) => this.logger?.warn({ err: cause, account, op }, 'could not give back the quota of a refused call'));
-      }
+      // Telegram refused it, or it never left this host: the join or DM never happened, so it uses no quota. A
+      // connection lost after the request left may have delivered it, so that keeps its quota.
+      const notSent = mapped instanceof RemoteRefusedError || (opts.neverSent ?? neverSent)(mapped);
+      if (notSent && consumed) await this.giveBack(consumed);
       throw mapped;
     }
     teleCallLatency.observe({ ...labels, outcome: 'ok' }, (performance.now() - started) / 1000);
@@ -234,9 +246,8 @@ export class Limiter implements CallGuard {
   async pauseAccount(account: string, seconds: number): Promise<string> {
     checkCall(account, 'api');
     if (!Number.isFinite(seconds) || seconds < 0) throw new BadInputError(`pause of ${seconds} s`, 'Use a number of seconds of 0 or more');
-    const now = Math.round(this.clock());
     const until = await this.redisOp('after', () =>
-      this.redis.tgpulsePauseAccount(this.keys.floodPause(account), this.keys.stats(account, utcDay(now)), now, now + Math.ceil(seconds * 1000), STATS_TTL_MS),
+      this.redis.tgpulsePauseAccount(this.keys.floodPause(account), this.keys.statsStem(account), this.shiftMs(), Math.ceil(seconds * 1000), STATS_TTL_MS),
     );
     return new Date(Number(until)).toISOString();
   }
@@ -252,7 +263,7 @@ export class Limiter implements CallGuard {
   /** Today's (UTC) calls, waits, flood waits, quota use and pauses of one account, from Redis (every process). */
   async getStats(account: string): Promise<LimiterStats> {
     checkCall(account, 'api');
-    const now = this.clock();
+    const now = await this.redisNow();
     const day = utcDay(now);
     const k = this.keys;
     const groups: PauseGroup[] = ['dm', 'join', 'members'];
@@ -302,42 +313,80 @@ export class Limiter implements CallGuard {
     this.knownAccounts.add(account);
   }
 
-  private quotaSlots(account: string, op: TelegramOp, now: number): QuotaSlot[] {
-    const day = utcDay(now);
-    const reset = nextUtcMidnight(now);
-    const daily = (quota: 'dm' | 'joins', name: string, limit: number): QuotaSlot => ({
-      key: this.keys.dailyQuota(account, quota, day),
-      quota: name,
-      limit,
-      ttlMs: reset - now + QUOTA_GRACE_MS,
-      resetsAt: new Date(reset).toISOString(),
-    });
+  private quotaSlots(account: string, op: TelegramOp): QuotaSlot[] {
+    const daily = (quota: 'dm' | 'joins', name: string, limit: number): QuotaSlot => ({ key: this.keys.dailyQuotaStem(account, quota), quota: name, limit, daily: true });
     if (op === 'dm') return [daily('dm', 'MAX_DM_PER_DAY', this.settings.maxDmPerDay)];
     if (op === 'join') {
-      return [daily('joins', 'MAX_JOINS_PER_DAY', this.settings.maxJoinsPerDay), { key: this.keys.groups(account), quota: 'MAX_GROUPS', limit: this.settings.maxGroups, ttlMs: 0 }];
+      return [daily('joins', 'MAX_JOINS_PER_DAY', this.settings.maxJoinsPerDay), { key: this.keys.groups(account), quota: 'MAX_GROUPS', limit: this.settings.maxGroups, daily: false }];
     }
     return [];
   }
 
-  /** Checks and takes the call's quotas in one script, so concurrent callers can never pass a limit together. */
-  private async consumeQuotas(account: string, op: TelegramOp): Promise<QuotaSlot[]> {
-    const now = Math.round(this.clock());
-    const slots = this.quotaSlots(account, op, now);
-    if (slots.length === 0) return slots;
-    const reply = await this.redisOp('before', () =>
-      this.redis.tgpulseConsumeQuotas(slots.length, ...slots.map((s) => s.key), ...slots.flatMap((s) => [s.limit, s.ttlMs]), 1),
-    );
+  /**
+   * Checks and takes the call's quotas in one script, so concurrent callers can never pass a limit together. The
+   * day is Redis's. What was taken is recorded under a fresh claim id; when the reply is lost (a Redis timeout
+   * after counting) the claim is given back before the error is thrown, since no Telegram call follows.
+   */
+  private async consumeQuotas(account: string, op: TelegramOp): Promise<Consumed | undefined> {
+    const slots = this.quotaSlots(account, op);
+    if (slots.length === 0) return undefined;
+    await this.flushRefunds();
+    const consumed: Consumed = { account, slots, claim: randomUUID() };
+    let reply: number[];
+    try {
+      reply = await this.redisOp('before', () =>
+        this.redis.tgpulseConsumeQuotas(
+          slots.length + 1,
+          ...slots.map((s) => s.key),
+          this.keys.quotaClaim(account, consumed.claim),
+          this.shiftMs(),
+          1,
+          QUOTA_GRACE_MS,
+          CLAIM_TTL_MS,
+          ...slots.flatMap((s) => [s.limit, s.daily ? 'daily' : 'ceiling']),
+        ),
+      );
+    } catch (err) {
+      // The script may have run and only its reply been lost: give back whatever it took (nothing if it did not run).
+      if (err instanceof TransportError) await this.giveBack(consumed);
+      throw err;
+    }
+    const resetsAt = new Date(Number(reply[1])).toISOString();
     if (reply[0] === 0) {
-      const slot = slots[(reply[1] ?? 1) - 1] ?? slots[0]!;
-      const used = Number(reply[2] ?? slot.limit);
+      const slot = slots[(reply[2] ?? 1) - 1] ?? slots[0]!;
+      const used = Number(reply[3] ?? slot.limit);
       quotaUsed.set({ account, quota: slot.quota }, used);
-      throw new QuotaExceededError(slot.quota, used, slot.limit, slot.resetsAt);
+      throw new QuotaExceededError(slot.quota, used, slot.limit, slot.daily ? resetsAt : undefined);
     }
     slots.forEach((s, i) => {
-      quotaUsed.set({ account, quota: s.quota }, Number(reply[i + 1] ?? 0));
+      quotaUsed.set({ account, quota: s.quota }, Number(reply[i + 2] ?? 0));
       quotaLimit.set({ account, quota: s.quota }, s.limit);
     });
-    return slots;
+    return consumed;
+  }
+
+  /**
+   * Gives back what a call took, once (by its claim). Never throws: when Redis cannot be reached the claim waits
+   * in this process and is given back before its next count (or the quota stays used until the day ends).
+   */
+  private async giveBack(consumed: Consumed): Promise<void> {
+    try {
+      const after = await this.redisOp('after', () => this.redis.tgpulseReleaseClaim(this.keys.quotaClaim(consumed.account, consumed.claim)));
+      this.pendingRefunds.delete(consumed.claim);
+      const used = new Map<string, number>();
+      for (let i = 0; i + 1 < after.length; i += 2) used.set(String(after[i]), Number(after[i + 1]));
+      for (const slot of consumed.slots) {
+        const count = [...used].find(([key]) => key.startsWith(slot.key))?.[1];
+        if (count !== undefined) quotaUsed.set({ account: consumed.account, quota: slot.quota }, count);
+      }
+    } catch (err) {
+      this.pendingRefunds.set(consumed.claim, consumed);
+      this.logger?.warn({ err, account: consumed.account }, 'could not give back the quota of a call that never reached Telegram; will retry before the next one');
+    }
+  }
+
+  private async flushRefunds(): Promise<void> {
+    for (const consumed of [...this.pendingRefunds.values()]) await this.giveBack(consumed);
   }
 
   private async releaseQuotas(account: string, slots: QuotaSlot[]): Promise<void> {
@@ -346,30 +395,39 @@ export class Limiter implements CallGuard {
     slots.forEach((s, i) => quotaUsed.set({ account, quota: s.quota }, Number(after[i] ?? 0)));
   }
 
+  /** Redis's clock (TIME), epoch ms, with the test-only shift: the one clock the limiter reads. */
+  private async redisNow(): Promise<number> {
+    const reply = await this.redisOp('read', () => this.redis.time());
+    return redisTimeMs(reply) + this.shiftMs();
+  }
+
+  private shiftMs(): number {
+    return Math.round(this.shift());
+  }
+
   /** Counts what a call did and sets the smart pauses. The call happened: a Redis failure here is logged, never thrown. */
   private async afterCall(account: string, op: TelegramOp, items: number, ok: boolean): Promise<void> {
     const s = this.settings;
-    const now = Math.round(this.clock());
     const advance = (group: PauseGroup, amount: number, every: number, seconds: number) =>
       this.redisOp('after', () =>
-        this.redis.tgpulseAdvancePause(this.keys.pauseCounter(account, group), this.keys.opPause(account, group), now, amount, every, Math.round(seconds * 1000), DAY_MS),
+        this.redis.tgpulseAdvancePause(this.keys.pauseCounter(account, group), this.keys.opPause(account, group), this.shiftMs(), amount, every, Math.round(seconds * 1000), DAY_MS),
       );
     try {
       if (op === 'members' && items > 0) await advance('members', items, s.pauseMembersEvery, s.pauseMembersSeconds);
       if (op === 'dm' && ok) await advance('dm', 1, s.pauseDmEvery, s.pauseDmSeconds);
       if (op === 'join' || op === 'leave') await advance('join', 1, 1, s.pauseJoinSeconds);
-      if (op === 'leave' && ok) await this.releaseQuotas(account, [{ key: this.keys.groups(account), quota: 'MAX_GROUPS', limit: s.maxGroups, ttlMs: 0 }]);
+      if (op === 'leave' && ok) await this.releaseQuotas(account, [{ key: this.keys.groups(account), quota: 'MAX_GROUPS', limit: s.maxGroups, daily: false }]);
     } catch (err) {
       this.logger?.warn({ err, account, op }, 'limiter bookkeeping after a Telegram call was lost (pauses or counts may be short)');
     }
   }
 
-  private async afterFloodWait(account: string, op: TelegramOp, err: FloodWaitError, consumed: QuotaSlot[]): Promise<void> {
+  private async afterFloodWait(account: string, op: TelegramOp, err: FloodWaitError, consumed: Consumed | undefined): Promise<void> {
     floodWaitEvents.inc({ account, operation: op });
+    // Telegram refused the call: it never happened, so it uses no quota.
+    if (consumed) await this.giveBack(consumed);
     try {
       await this.pauseAccount(account, err.seconds);
-      // Telegram refused the call: it never happened, so it uses no quota.
-      await this.releaseQuotas(account, consumed);
     } catch (cause) {
       this.logger?.warn({ err: cause, account, op, seconds: err.seconds }, 'could not record a flood wait in Redis; other processes will not see the pause');
     }

@@ -38,8 +38,12 @@ export interface LimiterOptions extends Partial<LimiterSettings> {
   redis: Redis;
   /** Key prefix (config REDIS_KEY_PREFIX); tests use a random one. */
   prefix: string;
-  /** Epoch ms; injectable so tests can cross 00:00 UTC. Every process sharing an account must agree on it. */
-  clock?: () => number;
+  /**
+   * Test-only: ms added to Redis's clock in every limiter script, for tests on Temporal's time-skipping server
+   * (Redis cannot see the hours it skips). Leave it out anywhere else: the limiter's one clock is Redis's, and no
+   * process's own clock moves a pause or a quota day.
+   */
+  testTimeShiftMs?: () => number;
   /** Longest wait for one Redis reply before the limiter fails closed (ms). */
   redisTimeoutMs?: number;
   /** Longest sleep between two looks at the bucket while waiting (ms): a lifted pause is noticed this fast. */
@@ -63,7 +67,7 @@ export const DEFAULT_LIMITER_SETTINGS: LimiterSettings = {
   floodTimerThresholdSeconds: 60,
 };
 
-/** The limiter settings and key prefix from the loaded config; add `redis` (and a clock in tests). */
+/** The limiter settings and key prefix from the loaded config; add `redis`. */
 export function limiterOptionsFromConfig(config: Config): LimiterSettings & { prefix: string } {
   return {
     prefix: config.REDIS_KEY_PREFIX,

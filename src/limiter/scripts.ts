@@ -7,11 +7,12 @@ export type AcquireReply = [granted: 0 | 1, waitMs: number, reason: 'granted' | 
 
 /** The limiter's Lua scripts as ioredis commands (see each file's header for KEYS, ARGV and the reply). */
 export interface LimiterCommands {
-  tgpulseAcquire(bucket: string, floodPause: string, groupPause: string, stats: string, ...argv: (string | number)[]): Promise<AcquireReply>;
+  tgpulseAcquire(bucket: string, floodPause: string, groupPause: string, statsStem: string, ...argv: (string | number)[]): Promise<AcquireReply>;
   tgpulseConsumeQuotas(numKeys: number, ...keysAndArgv: (string | number)[]): Promise<number[]>;
   tgpulseReleaseQuotas(numKeys: number, ...keysAndArgv: (string | number)[]): Promise<number[]>;
+  tgpulseReleaseClaim(claim: string): Promise<(string | number)[]>;
   tgpulseAdvancePause(counter: string, pause: string, ...argv: (string | number)[]): Promise<[count: number, pausedUntil: number]>;
-  tgpulsePauseAccount(pause: string, stats: string, ...argv: (string | number)[]): Promise<number>;
+  tgpulsePauseAccount(pause: string, statsStem: string, ...argv: (string | number)[]): Promise<number>;
 }
 
 const SCRIPTS: { name: keyof LimiterCommands; file: string; numberOfKeys?: number }[] = [
@@ -19,11 +20,22 @@ const SCRIPTS: { name: keyof LimiterCommands; file: string; numberOfKeys?: numbe
   // Variable key counts: the caller passes numKeys first.
   { name: 'tgpulseConsumeQuotas', file: 'consume-quotas.lua' },
   { name: 'tgpulseReleaseQuotas', file: 'release-quotas.lua' },
+  { name: 'tgpulseReleaseClaim', file: 'release-claim.lua', numberOfKeys: 1 },
   { name: 'tgpulseAdvancePause', file: 'advance-pause.lua', numberOfKeys: 2 },
   { name: 'tgpulsePauseAccount', file: 'pause-account.lua', numberOfKeys: 2 },
 ];
 
 let sources: Map<string, string> | undefined;
+let clock: string | undefined;
+
+/**
+ * The Lua every limiter script starts with: `now_ms()` (Redis's TIME plus ARGV[1], the test-only shift),
+ * `utc_day(ms)` and `next_utc_midnight(ms)`. Exported so its day arithmetic can be tested on Redis itself.
+ */
+export function clockLua(): string {
+  clock ??= readFileSync(join(__dirname, 'lua', 'includes', 'clock.lua'), 'utf8');
+  return clock;
+}
 const registered = new WeakSet<Redis>();
 
 /**
@@ -32,7 +44,7 @@ const registered = new WeakSet<Redis>();
  */
 export function withLimiterCommands(redis: Redis): Redis & LimiterCommands {
   if (!registered.has(redis)) {
-    sources ??= new Map(SCRIPTS.map((s) => [s.file, readFileSync(join(__dirname, 'lua', s.file), 'utf8')]));
+    sources ??= new Map(SCRIPTS.map((s) => [s.file, `${clockLua()}\n${readFileSync(join(__dirname, 'lua', s.file), 'utf8')}`]));
     for (const script of SCRIPTS) {
       redis.defineCommand(script.name, { lua: sources.get(script.file) ?? '', numberOfKeys: script.numberOfKeys });
     }

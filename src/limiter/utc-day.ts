@@ -9,3 +9,8 @@ export function utcDay(nowMs: number): string {
 export function nextUtcMidnight(nowMs: number): number {
   return Math.floor(nowMs / DAY_MS) * DAY_MS + DAY_MS;
 }
+
+/** Epoch ms from a Redis `TIME` reply (`[seconds, microseconds]`, as strings). */
+export function redisTimeMs(reply: readonly (string | number)[]): number {
+  return Number(reply[0]) * 1000 + Math.floor(Number(reply[1]) / 1000);
+}

@@ -1,3 +1,4 @@
+import { maintenanceDepsFromConfig } from '../activities';
 import { loadConfig, loadDotenv } from '../config';
 import { describeError } from '../domain';
 import { createLimiterRedis } from '../limiter';
@@ -16,12 +17,14 @@ async function main(): Promise<void> {
   const redis = createLimiterRedis(config.REDIS_URL);
   let ops: OpsServer | undefined;
   try {
+    const store = new LocalArtifactStore(config.DATA_DIR);
     const worker = await createGeneralWorker({
       connection,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       deps: {
-        store: new LocalArtifactStore(config.DATA_DIR),
+        store,
+        maintenance: maintenanceDepsFromConfig(config, redis, store),
         openSource: openJobSource,
         llm: llmSettingsFromConfig(config),
         floodTimerThresholdSeconds: config.FLOOD_WAIT_TIMER_THRESHOLD_SECONDS,

@@ -5,3 +5,6 @@ export type { ExportMembersInput, ExportMembersResult } from './export-members';
 export { exportMessages } from './export-messages';
 export type { ExportMessagesInput, ExportMessagesResult } from './export-messages';
 export { conversation, conversationMessage, conversationStateQuery } from './conversation';
+export { retention } from './retention';
+export type { RetentionWorkflowInput } from './retention';
+export { backup } from './backup';

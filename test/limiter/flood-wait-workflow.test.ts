@@ -24,7 +24,7 @@ async function run(floodSeconds: number) {
   const account = 'alice';
   const clock = new SkippedClock();
   const telegram = new FakeTelegram(account, clock.now).floodNext(floodSeconds);
-  const limiter = createLimiter({ redis: pool.client(), prefix: `${uniqueName('wf')}:`, clock: clock.now, ratePerSecond: 100, burst: 5, floodTimerThresholdSeconds: 60 });
+  const limiter = createLimiter({ redis: pool.client(), prefix: `${uniqueName('wf')}:`, testTimeShiftMs: () => clock.now() - Date.now(), ratePerSecond: 100, burst: 5, floodTimerThresholdSeconds: 60 });
   const taskQueue = uniqueName('limiter');
   const worker = await Worker.create({
     connection: env.nativeConnection,

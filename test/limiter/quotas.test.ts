@@ -1,5 +1,6 @@
 import { QuotaExceededError } from '../../src/domain';
-import { createLimiter, type Limiter } from '../../src/limiter';
+import { createLimiter, redisTimeMs, type Limiter } from '../../src/limiter';
+
 import { uniqueName } from '../support/stack';
 import { FakeTelegram } from './support/fake-telegram';
 import { redisPool } from './support/test-limiter';
@@ -34,10 +35,13 @@ describe('daily quotas', () => {
     expect(stats.quotas.find((q) => q.quota === 'MAX_DM_PER_DAY')).toMatchObject({ used: 20, limit: 20 });
   });
 
-  it('resets at 00:00 UTC and says when it will', async () => {
-    let now = Date.parse('2031-03-14T23:59:59.000Z');
-    const limiter = createLimiter({ redis: pool.client(), prefix: `${uniqueName('quota')}:`, ...quick, maxDmPerDay: 2, clock: () => now });
-    const telegram = new FakeTelegram('alice', () => now);
+  it("resets at 00:00 UTC by Redis's clock and says when it will", async () => {
+    const redis = pool.client();
+    // Redis's clock cannot be set: the test-only shift moves it to just before a midnight, then just after.
+    const redisNow = async () => redisTimeMs(await redis.time());
+    let shift = Date.parse('2031-03-14T23:59:59.000Z') - (await redisNow());
+    const limiter = createLimiter({ redis, prefix: `${uniqueName('quota')}:`, ...quick, maxDmPerDay: 2, testTimeShiftMs: () => shift });
+    const telegram = new FakeTelegram('alice');
     const dm = () => limiter.safeCall('alice', 'dm', 'messages.SendMessage', () => telegram.call('messages.SendMessage', 'sent'));
     await dm();
     await dm();
@@ -45,7 +49,7 @@ describe('daily quotas', () => {
     expect(err).toBeInstanceOf(QuotaExceededError);
     expect((err as Error).message).toBe('MAX_DM_PER_DAY quota used up: 2 of 2; it resets at 2031-03-15T00:00:00.000Z');
 
-    now = Date.parse('2031-03-15T00:00:00.001Z');
+    shift = Date.parse('2031-03-15T00:00:00.001Z') - (await redisNow());
     await expect(dm()).resolves.toBe('sent');
     expect(telegram.calls).toHaveLength(3);
     expect((await limiter.getStats('alice')).quotas[0]).toEqual({ quota: 'MAX_DM_PER_DAY', used: 1, limit: 2, resetsAt: '2031-03-16T00:00:00.000Z' });

@@ -18,7 +18,7 @@ test('a 3,600 s flood wait mid-extraction is slept as a durable timer: no call d
   const account = 'alice';
   const messages = 6000;
   const clock = new SkippedClock();
-  const limiter = createLimiter({ redis, prefix: `${uniqueName('flood')}:`, clock: clock.now, ratePerSecond: 1000, burst: 100, floodTimerThresholdSeconds: 60 });
+  const limiter = createLimiter({ redis, prefix: `${uniqueName('flood')}:`, testTimeShiftMs: () => clock.now() - Date.now(), ratePerSecond: 1000, burst: 100, floodTimerThresholdSeconds: 60 });
   /** When each call really reached Telegram, on the limiter's clock. */
   const reached: number[] = [];
   const guard: CallGuard = {

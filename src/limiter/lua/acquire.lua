@@ -4,8 +4,8 @@
   KEYS[1]  bucket hash {tokens, ts}
   KEYS[2]  account pause (epoch ms, set on FLOOD_WAIT / SLOWMODE_WAIT)
   KEYS[3]  pause of the call's group (epoch ms, the smart pauses; KEYS[2] again when the call has none)
-  KEYS[4]  the day's stats hash
-  ARGV[1]  now, epoch ms (the caller's clock)
+  KEYS[4]  stem of the per-day stats hashes; the UTC day (Redis's clock) is appended
+  ARGV[1]  clock shift, ms (0 but in time-skipping tests; see includes/clock.lua)
   ARGV[2]  rate, tokens per second
   ARGV[3]  burst, the bucket's size
   ARGV[4]  operation name (stats field suffix)
@@ -18,7 +18,8 @@
            {0, waitMs, 'pause', untilMs}          the call's group is paused until untilMs
            {0, waitMs, 'rate', nextTokenAt}       no token yet; one is there after waitMs
 ]]
-local now = tonumber(ARGV[1])
+local now = now_ms()
+local stats = KEYS[4] .. utc_day(now)
 local perMs = tonumber(ARGV[2]) / 1000
 local burst = tonumber(ARGV[3])
 local op = ARGV[4]
@@ -28,8 +29,8 @@ local hold = tonumber(ARGV[7])
 
 local function throttled()
   if first then
-    redis.call('HINCRBY', KEYS[4], 'throttled:' .. op, 1)
-    redis.call('PEXPIRE', KEYS[4], statsTtl)
+    redis.call('HINCRBY', stats, 'throttled:' .. op, 1)
+    redis.call('PEXPIRE', stats, statsTtl)
   end
 end
 
@@ -51,7 +52,7 @@ if tokens == nil or ts == nil then
   tokens = burst
   ts = now
 end
--- Another process's clock may be a little ahead: never refill backwards, and grant at the later time.
+-- Redis's clock may step back (a failover to a replica a little behind): never refill backwards.
 local t = now
 if ts > t then t = ts end
 tokens = math.min(burst, tokens + (t - ts) * perMs)
@@ -60,8 +61,8 @@ if tokens >= 1 then
   tokens = tokens - 1
   redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'ts', t)
   redis.call('PEXPIRE', KEYS[1], math.ceil((burst - tokens) / perMs) + 1000)
-  redis.call('HINCRBY', KEYS[4], 'calls:' .. op, 1)
-  redis.call('PEXPIRE', KEYS[4], statsTtl)
+  redis.call('HINCRBY', stats, 'calls:' .. op, 1)
+  redis.call('PEXPIRE', stats, statsTtl)
   if hold > 0 and KEYS[3] ~= KEYS[2] then
     redis.call('SET', KEYS[3], t + hold, 'PX', hold)
   end

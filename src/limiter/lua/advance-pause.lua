@@ -4,7 +4,7 @@
 
   KEYS[1]  counter
   KEYS[2]  the group's pause (epoch ms)
-  ARGV[1]  now, epoch ms
+  ARGV[1]  clock shift, ms (0 but in time-skipping tests)
   ARGV[2]  amount to add
   ARGV[3]  every: pause each time the counter crosses a multiple of it
   ARGV[4]  pause length, ms (0: count only)
@@ -12,7 +12,7 @@
 
   Returns  {count, pausedUntil}   the count after it; pausedUntil is 0 when this call set no pause
 ]]
-local now = tonumber(ARGV[1])
+local now = now_ms()
 local amount = tonumber(ARGV[2])
 local every = tonumber(ARGV[3])
 local pauseMs = tonumber(ARGV[4])

@@ -1,6 +1,6 @@
 --[[
-  Gives back quota: after a call Telegram refused with a flood wait (it never happened), or after a leave
-  (one group fewer). Never goes below zero.
+  Gives back quota by counter: after a leave (one group fewer). Never goes below zero. A call that never
+  happened gives back its claim instead (release-claim.lua).
 
   KEYS[1..n]  quota counters
   ARGV[1]     amount to give back to each

@@ -2,11 +2,18 @@
  * A separate OS process using the limiter, for multi-process tests and the precision benchmark. Arguments: one
  * JSON object (see `Job`). Prints one JSON line with what it saw.
  */
-import { createLimiter, createLimiterRedis } from '../../../src/limiter';
+import { QuotaExceededError } from '../../../src/domain';
+import { createLimiter, createLimiterRedis, redisTimeMs } from '../../../src/limiter';
 import { FakeTelegram } from './fake-telegram';
 
 interface Job {
-  mode: 'grants' | 'flood';
+  /** grants: take tokens; flood: meet a flood wait; probe: report what a call meets now; dm: send DMs. */
+  mode: 'grants' | 'flood' | 'probe' | 'dm';
+  /** This process's clock runs this many ms ahead (behind when negative) of the host's: a skewed host. */
+  clockSkewMs?: number;
+  /** dm: how many DMs to try, and the daily limit. */
+  dms?: number;
+  maxDmPerDay?: number;
   redisUrl: string;
   prefix: string;
   account: string;
@@ -27,11 +34,53 @@ async function readStartAt(): Promise<number> {
   return startAt;
 }
 
+/** Moves this process's wall clock (`Date.now()`, `new Date()`) by `skewMs`, as a host whose clock is off. */
+function skewClock(skewMs: number): void {
+  const RealDate = Date;
+  class SkewedDate extends RealDate {
+    constructor(...args: unknown[]) {
+      if (args.length === 0) super(RealDate.now() + skewMs);
+      else super(...(args as [string | number]));
+    }
+    static override now(): number {
+      return RealDate.now() + skewMs;
+    }
+  }
+  globalThis.Date = SkewedDate as DateConstructor;
+}
+
 async function main(): Promise<void> {
   const job = JSON.parse(process.argv[2] ?? '{}') as Job;
+  if (job.clockSkewMs) skewClock(job.clockSkewMs);
   const redis = createLimiterRedis(job.redisUrl);
   try {
-    const limiter = createLimiter({ redis, prefix: job.prefix, ratePerSecond: job.ratePerSecond, burst: job.burst });
+    const limiter = createLimiter({ redis, prefix: job.prefix, ratePerSecond: job.ratePerSecond, burst: job.burst, maxDmPerDay: job.maxDmPerDay, pauseDmSeconds: 0 });
+    if (job.mode === 'probe') {
+      // How long this process is told to wait, next to Redis's clock read just before: a skewed host must get the
+      // same remaining wait as any other.
+      const redisBefore = redisTimeMs(await redis.time());
+      const waits: number[] = [];
+      const stop = new AbortController();
+      const err = await limiter
+        .acquire(job.account, 'api', { signal: stop.signal, onWait: (w) => (waits.push(w.waitMs), stop.abort(new Error('probed'))) })
+        .then(() => undefined, (e: unknown) => e);
+      const stats = await limiter.getStats(job.account);
+      const ownSkewMs = Date.now() - (performance.timeOrigin + performance.now());
+      process.stdout.write(`${JSON.stringify({ waitMs: waits[0], redisBefore, error: String(err), pausedUntil: stats.pausedUntil, day: stats.day, ownSkewMs })}\n`);
+      return;
+    }
+    if (job.mode === 'dm') {
+      const telegram = new FakeTelegram(job.account);
+      let refused = 0;
+      for (let i = 0; i < (job.dms ?? 1); i++) {
+        await limiter.safeCall(job.account, 'dm', 'messages.SendMessage', () => telegram.call('messages.SendMessage', i)).catch((e: unknown) => {
+          if (!(e instanceof QuotaExceededError)) throw e;
+          refused++;
+        });
+      }
+      process.stdout.write(`${JSON.stringify({ sent: telegram.calls.length, refused })}\n`);
+      return;
+    }
     if (job.mode === 'flood') {
       const telegram = new FakeTelegram(job.account).floodNext(job.floodSeconds ?? 1);
       const err = await limiter.safeCall(job.account, 'api', 'messages.GetHistory', () => telegram.call('messages.GetHistory', 1)).catch((e: unknown) => e);

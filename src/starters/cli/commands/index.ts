@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerBackup } from './backup';
 import { registerExport } from './export';
 import { registerLimits } from './limits';
 import { registerLogin } from './login';
@@ -6,6 +7,7 @@ import { registerLogout } from './logout';
 import { registerRecap } from './recap';
 import { registerRerun } from './rerun';
 import { registerResult } from './result';
+import { registerRetention } from './retention';
 import { registerRuns } from './runs';
 import { registerSummarize } from './summarize';
 import { registerWhoami } from './whoami';
@@ -13,4 +15,4 @@ import { registerWhoami } from './whoami';
 /** A CLI command adds itself to the program. Keep this list in the order `--help` should show. */
 export type RegisterCommand = (program: Command) => void;
 
-export const registry: RegisterCommand[] = [registerSummarize, registerExport, registerRecap, registerRuns, registerResult, registerRerun, registerLimits, registerLogin, registerWhoami, registerLogout];
+export const registry: RegisterCommand[] = [registerSummarize, registerExport, registerRecap, registerRuns, registerResult, registerRerun, registerLimits, registerLogin, registerWhoami, registerLogout, registerBackup, registerRetention];
