@@ -1,4 +1,5 @@
 import type { ActivityDeps } from './deps';
+import { createAskActivities } from './ask';
 import { createDeliverActivities } from './deliver';
 import { createDigestActivities } from './digest';
 import { createExtractActivities } from './extract';
@@ -11,7 +12,8 @@ export { historyPrefix } from './extract';
 export { summaryKey } from './digest';
 export { createTelegramActivities, readSyncCursor, syncCursorKey, syncQuery, SYNC_TRAILING_WINDOW_MS } from './telegram';
 export { createUserbotActivities } from './userbot';
-export type { UserbotActivities } from './userbot';
+export type { UserbotActivities, UserbotActivityDeps } from './userbot';
+export type { LimiterStatsReader } from './userbot-limits';
 export type { PostToChatInput, SyncCursor, TelegramActivities, TelegramActivityDeps } from './telegram';
 
 /** Every activity of the general worker, built over its dependencies. Workflows import this type only. */
@@ -22,6 +24,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createDeliverActivities(deps),
     ...createLlmActivities({ store: deps.store, settings: deps.llm }),
     ...createRecapActivities(deps),
+    ...createAskActivities(deps),
     /** Which summarizer this worker runs: the workflow asks, since it cannot read configuration itself. */
     async summarizer(): Promise<{ kind: 'llm' | 'digest'; model: string }> {
       return deps.llm ? { kind: 'llm', model: deps.llm.model } : { kind: 'digest', model: 'digest' };

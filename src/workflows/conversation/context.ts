@@ -1,6 +1,6 @@
 import { CancellationScope, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { TelegramActivities, UserbotActivities } from '../../activities';
-import { accountTaskQueue, type ConversationInput, type ConversationRun, type ConversationState } from '../../domain';
+import { accountTaskQueue, type ConversationInput, type ConversationJob, type ConversationRun, type ConversationState } from '../../domain';
 import { NON_RETRYABLE } from '../extract-chat';
 import { withFloodWaits } from '../flood-wait';
 
@@ -21,10 +21,15 @@ export interface ConversationContext {
   scopes: Map<number, CancellationScope>;
   /** Answers message `messageId` with `text`, once (the delivery key is the message's). */
   reply(messageId: number, text: string): Promise<void>;
+  /** Runs `job` for message `messageId` as a child workflow (see `runJob`): one at a time, with a status message. */
+  runJob(messageId: number, job: ConversationJob): Promise<void>;
 }
 
-/** Builds a conversation's context over its input and state. Call it inside the workflow function. */
-export function createContext(input: ConversationInput, state: ConversationState): ConversationContext {
+/**
+ * Builds a conversation's context over its input and state. Call it inside the workflow function. `runJob` is
+ * passed in, so the command handlers reach it through the context and never import the job runner.
+ */
+export function createContext(input: ConversationInput, state: ConversationState, runJob: (ctx: ConversationContext, messageId: number, job: ConversationJob) => Promise<void>): ConversationContext {
   const self = workflowInfo().workflowId;
   const taskQueue = accountTaskQueue(workflowInfo().taskQueue, input.account);
   const tg = proxyActivities<TelegramActivities & UserbotActivities>({
@@ -38,7 +43,8 @@ export function createContext(input: ConversationInput, state: ConversationState
   const reply = async (messageId: number, text: string): Promise<void> => {
     await withFloodWaits(() => tg.postToChat({ chat: input.replyTo, parts: [text], deliveryKey: `reply-${self}-${messageId}` }));
   };
-  return { input, state, self, tg, peek, scopes: new Map(), reply };
+  const ctx: ConversationContext = { input, state, self, tg, peek, scopes: new Map(), reply, runJob: (messageId, job) => runJob(ctx, messageId, job) };
+  return ctx;
 }
 
 /** The runs still going. */

@@ -1,7 +1,10 @@
 import { allHandlersFinished, condition, continueAsNew, defineQuery, defineUpdate, setHandler, workflowInfo } from '@temporalio/workflow';
 import { CONVERSATION_HELP, type ConversationInput, type ConversationState, type ConversationUpdate } from '../../domain';
 import { createContext, type ConversationContext } from './context';
+import { handleLimits } from './limits';
+import { runJob } from './run-job';
 import { handleRuns } from './runs';
+import { handleSchedules } from './schedules';
 import { handleSummarize } from './summarize';
 
 /** One message from the user, sent by the listener with update-with-start. */
@@ -28,6 +31,14 @@ async function handle(ctx: ConversationContext, { messageId, command }: Conversa
     case 'cancel':
     case 'rerun':
       return handleRuns(ctx, messageId, command);
+    case 'ask':
+    case 'recap':
+    case 'export':
+      return ctx.runJob(messageId, command);
+    case 'schedules':
+      return handleSchedules(ctx, messageId, command);
+    case 'limits':
+      return handleLimits(ctx, messageId);
   }
 }
 
@@ -35,13 +46,14 @@ async function handle(ctx: ConversationContext, { messageId, command }: Conversa
  * One user's conversation with the userbot: a long-running workflow reached by update-with-start (one per account
  * and user). Each update is one message; a message id seen before is ignored, so a message delivered twice acts
  * once. It asks what to look for, starts `summarizeChat` as a child (which posts the status message and the
- * result text), then sends the Markdown and JSON files. Every reply goes out through the account worker's
+ * result text), then sends the Markdown and JSON files; `/ask`, `/recap` and `/export` run their workflows the same
+ * way (`run-job.ts`), `/schedules` and `/limits` answer from activities. Every reply goes out through the account worker's
  * activities (the limiter), never from the listener. It continues as new when its history grows, once every
  * handler has finished.
  */
 export async function conversation(input: ConversationInput): Promise<void> {
   const state: ConversationState = input.carried ?? { runs: [], handled: [] };
-  const ctx = createContext(input, state);
+  const ctx = createContext(input, state, runJob);
 
   setHandler(conversationStateQuery, () => state);
   setHandler(conversationMessage, async (update) => {

@@ -1,6 +1,5 @@
 import type { ConversationCommand, ConversationRun } from '../../domain';
 import { findRun, runningRuns, type ConversationContext } from './context';
-import { runJob } from './run-job';
 
 const RUNS_SHOWN = 10;
 
@@ -26,13 +25,16 @@ export async function handleRuns(ctx: ConversationContext, messageId: number, co
     case 'rerun': {
       const run = findRun(state, command.run, () => true);
       if (!run) return reply(messageId, command.run ? `There is no run ${command.run}: /runs lists them.` : 'No run to repeat yet.');
-      return runJob(ctx, messageId, run.chat, run.prompt);
+      return ctx.runJob(messageId, run.job ?? { kind: 'summarize', chat: run.chat, ...(run.prompt ? { prompt: run.prompt } : {}) });
     }
   }
 }
 
 function describeRun(r: ConversationRun): string {
-  const what = r.prompt ? ` "${r.prompt.length > 40 ? `${r.prompt.slice(0, 40)}…` : r.prompt}"` : '';
-  const detail = r.state === 'done' ? `done, ${r.messages ?? 0} messages` : r.state === 'failed' ? `failed: ${r.error ?? ''}` : r.state;
-  return `Run ${r.run}: ${r.chat}${what} — ${detail}`;
+  const quoted = r.prompt ? ` "${r.prompt.length > 40 ? `${r.prompt.slice(0, 40)}…` : r.prompt}"` : '';
+  const job = r.job;
+  const kind = !job || job.kind === 'summarize' ? '' : job.kind === 'ask' ? 'ask ' : job.kind === 'recap' ? `recap ${job.week ?? 'last week'} of ` : `export ${job.what} of `;
+  const counted = job?.kind === 'export' && job.what === 'members' ? 'members' : 'messages';
+  const detail = r.state === 'done' ? `done, ${r.messages ?? 0} ${counted}` : r.state === 'failed' ? `failed: ${r.error ?? ''}` : r.state;
+  return `Run ${r.run}: ${kind}${r.chat}${quoted} — ${detail}`;
 }
