@@ -10,13 +10,13 @@ export interface Match {
   terms: string[];
 }
 
-/** The content words of a question (its stop words dropped in its own language and English), deduplicated. */
-export function questionTerms(question: string): string[] {
-  const guess = new LanguageGuess();
-  guess.add(question);
-  const stop = stopSet(guess.languages());
-  return [...new Set(words(question).filter((w) => !stop.has(w) && !/^[\p{N}]+$/u.test(w)))];
+/** The words of a question worth looking for, before stop words are known: deduplicated, no bare numbers. */
+function candidateTerms(question: string): string[] {
+  return [...new Set(words(question).filter((w) => !/^[\p{N}]+$/u.test(w)))];
 }
+
+/** How many messages the language guess reads: enough to tell a chat's languages, cheap on a long history. */
+const LANGUAGE_SAMPLE = 2000;
 
 /**
  * Whether a word of a message is the question's term, or the same word in another form ("deploy", "deployed",
@@ -42,22 +42,30 @@ const textOf = (m: ChatMessage) => [m.text, ...(m.links ?? [])].join(' ');
 
 /**
  * Ranks a chat's messages by how many of the question's words they use, rarer words weighing more (tf-idf without
- * the tf: a chat message is short). Two passes over the history, so memory holds the `top` best only, whatever the
- * chat's length. Service messages never match. Ties go to the newer message.
+ * the tf: a chat message is short); the stop words of the chat's languages (and English) do not count. Two passes
+ * over the history, so memory holds the `top` best only, whatever the chat's length. Service messages never match.
+ * Ties go to the newer message.
  *
  * @example
  * await bestMatches(() => readHistory(store, ref), 'who fixed staging?', 5)
  */
 export async function bestMatches(history: () => AsyncIterable<ChatMessage>, question: string, top: number): Promise<{ matches: Match[]; terms: string[]; read: number }> {
-  const terms = questionTerms(question);
-  const df = new Map<string, number>(terms.map((t) => [t, 0]));
+  // First pass: the chat's languages (a question alone has too few stop words to tell) and how many messages use
+  // each of the question's words; its stop words are dropped once the languages are known.
+  const candidates = candidateTerms(question);
+  const df = new Map<string, number>(candidates.map((t) => [t, 0]));
+  const guess = new LanguageGuess();
+  guess.add(question);
   let read = 0;
-  if (terms.length === 0) return { matches: [], terms, read };
   for await (const m of history()) {
     read++;
     if (m.service) continue;
-    for (const t of termsIn(textOf(m), terms)) df.set(t, df.get(t)! + 1);
+    if (read <= LANGUAGE_SAMPLE) guess.add(m.text);
+    for (const t of termsIn(textOf(m), candidates)) df.set(t, df.get(t)! + 1);
   }
+  const stop = stopSet(guess.languages());
+  const terms = candidates.filter((t) => !stop.has(t));
+  if (terms.length === 0) return { matches: [], terms, read };
   const idf = (t: string) => Math.log(1 + read / Math.max(1, df.get(t)!));
   const best: Match[] = [];
   for await (const m of history()) {
