@@ -1,5 +1,5 @@
 import { startChild } from '@temporalio/workflow';
-import type { ConversationJob, ConversationRun } from '../../domain';
+import type { ConversationJob, ConversationRun, RecapInput } from '../../domain';
 import { weeklyRecap } from '../weekly-recap';
 import type { ConversationContext } from './context';
 import { startJobChild, type JobOutcome } from './job-child';
@@ -13,13 +13,12 @@ const RECAP_ZONE = 'UTC';
  */
 export async function recapJob(ctx: ConversationContext, run: ConversationRun, job: Extract<ConversationJob, { kind: 'recap' }>): Promise<JobOutcome> {
   const { input } = ctx;
-  const result = await startJobChild(run, (workflowId) => startChild(weeklyRecap, { workflowId, args: [
-    {
-      cohort: { name: job.chat, source: { kind: 'telegram', account: input.account, chat: job.chat }, zone: RECAP_ZONE },
-      ...(job.week ? { week: job.week } : {}),
-      delivery: { kind: 'telegram', account: input.account, chat: input.replyTo },
-    },
-  ] }));
+  const recapInput: RecapInput = {
+    cohort: { name: job.chat, source: { kind: 'telegram', account: input.account, chat: job.chat }, zone: RECAP_ZONE },
+    ...(job.week ? { week: job.week } : {}),
+    delivery: { kind: 'telegram', account: input.account, chat: input.replyTo },
+  };
+  const result = await startJobChild(run, (workflowId) => startChild(weeklyRecap, { workflowId, args: [recapInput] }));
   const held = result.coverage === 'none' ? ': the chat holds no messages from that week (no data, not a quiet week)' : result.coverage === 'partial' ? ` (${result.messages} messages; the chat holds part of the week only)` : ` (${result.messages} messages)`;
   return { messages: result.messages, status: `Run ${run.run} done: recap of ${result.week} (${RECAP_ZONE}) for "${result.chatTitle}"${held}. It is below.` };
 }

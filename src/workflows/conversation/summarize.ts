@@ -1,5 +1,5 @@
 import { startChild } from '@temporalio/workflow';
-import { MAX_PROMPT_CHARS, type ConversationCommand, type ConversationJob, type ConversationRun } from '../../domain';
+import { MAX_PROMPT_CHARS, type ConversationCommand, type JobInput, type ConversationJob, type ConversationRun } from '../../domain';
 import { withFloodWaits } from '../flood-wait';
 import { summarizeChat } from '../summarize-chat';
 import type { ConversationContext } from './context';
@@ -29,9 +29,12 @@ export async function handleSummarize(ctx: ConversationContext, messageId: numbe
 /** Runs `summarizeChat` (it posts the summary text itself), then sends the Markdown and JSON files. */
 export async function summaryJob(ctx: ConversationContext, run: ConversationRun, job: Extract<ConversationJob, { kind: 'summarize' }>): Promise<JobOutcome> {
   const { input, tg } = ctx;
-  const result = await startJobChild(run, (workflowId) => startChild(summarizeChat, { workflowId, args: [
-    { source: { kind: 'telegram', account: input.account, chat: job.chat }, ...(job.prompt ? { prompt: job.prompt } : {}), delivery: { kind: 'telegram', account: input.account, chat: input.replyTo } },
-  ] }));
+  const jobInput: JobInput = {
+    source: { kind: 'telegram', account: input.account, chat: job.chat },
+    ...(job.prompt ? { prompt: job.prompt } : {}),
+    delivery: { kind: 'telegram', account: input.account, chat: input.replyTo },
+  };
+  const result = await startJobChild(run, (workflowId) => startChild(summarizeChat, { workflowId, args: [jobInput] }));
   return {
     messages: result.messages,
     status: `Run ${run.run} done: ${result.messages} messages read from "${result.chat.title}". The summary is below.`,
