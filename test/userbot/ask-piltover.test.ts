@@ -49,19 +49,6 @@ function linkedIds(text: string): number[] {
   return [...text.matchAll(new RegExp(`https://t\\.me/${group}/(\\d+)`, 'g'))].map((m) => Number(m[1]));
 }
 
-describe('a forwarded message works as a link', () => {
-  test('forwarding a message from the group to Saved Messages asks what to look for in that group', async () => {
-    const source = await owner.client.getInputEntity(`@${group}`);
-    const forwarded = await owner.client.forwardMessages('me', { messages: [posted.get('The demo is on Friday at 15:00')!], fromPeer: source });
-    const asked = await waitFor('the reply to the forward', async () => (await savedAfter(forwarded[0]!.id))[0]);
-    // The chat is named as Telegram's Bot API names a supergroup: -100 and its id.
-    expect(asked.message).toMatch(/^What should I look for in -100\d+\? Send it as a message, or \/go for the default digest\.$/);
-    // It waits for a prompt or /go, as after a link.
-    const status = await ask('/status', (m) => m.message.startsWith('Nothing is running'));
-    expect(status.reply.message).toMatch(/Waiting for what to look for in -100\d+ \(or \/go\)\.$/);
-  });
-});
-
 describe('/ask without an LLM on a real MTProto server', () => {
   test('answers with the best-matching messages, ranked, each linked to its real message, and says it is a no-model answer', async () => {
     const { sent, reply } = await ask(`/ask https://t.me/${group} Who fixed the staging disk?`, (m) => m.message.startsWith('No-model answer'));
