@@ -110,11 +110,12 @@ export async function runJob(ctx: ConversationContext, messageId: number, job: C
   try {
     const outcome = await scope.run(() => runnerOf(ctx, run, job));
     run.messages = outcome.messages;
+    // Done before the status says so: a /runs sent on seeing "done" must not answer "running".
+    run.state = 'done';
     finished = true;
     await watcher;
     await showStatus(outcome.status);
     await outcome.after?.();
-    run.state = 'done';
   } catch (err) {
     if (isCancellation(err) || (err instanceof ChildWorkflowFailure && isCancellation(err.cause))) {
       run.state = 'cancelled';
