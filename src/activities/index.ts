@@ -1,4 +1,5 @@
 import type { ActivityDeps } from './deps';
+import { createAskActivities } from './ask';
 import { createDeliverActivities } from './deliver';
 import { createDigestActivities } from './digest';
 import { createExtractActivities } from './extract';
@@ -14,13 +15,14 @@ export { recapKeyPrefix, cohortChatKey } from './recap';
 export type { CohortChat } from './recap';
 export { createTelegramActivities, readSyncCursor, syncCursorKey, syncQuery, SYNC_TRAILING_WINDOW_MS } from './telegram';
 export { createUserbotActivities } from './userbot';
-export type { UserbotActivities } from './userbot';
 export { createMaintenanceActivities, maintenanceDepsFromConfig } from './maintenance';
 export type { MaintenanceActivities, MaintenanceDeps, RetentionActivityInput } from './maintenance';
 export { backupIdAt, createBackup, listBackups, parseBackupKey, restoreBackup } from './maintenance-backup';
 export type { BackupDeps, BackupSummary } from './maintenance-backup';
 export { applyRetention } from './maintenance-retention';
 export type { RetentionCount, RetentionDeps, RetentionInput, RetentionKind, RetentionReport } from './maintenance-retention';
+export type { UserbotActivities, UserbotActivityDeps } from './userbot';
+export type { LimiterStatsReader } from './userbot-limits';
 export type { PostToChatInput, SyncCursor, TelegramActivities, TelegramActivityDeps } from './telegram';
 
 /** Every activity of the general worker, built over its dependencies. Workflows import this type only. */
@@ -32,6 +34,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createLlmActivities({ store: deps.store, settings: deps.llm }),
     ...createRecapActivities(deps),
     ...createMaintenanceActivities(deps.maintenance),
+    ...createAskActivities(deps),
     /** Which summarizer this worker runs: the workflow asks, since it cannot read configuration itself. */
     async summarizer(): Promise<{ kind: 'llm' | 'digest'; model: string }> {
       return deps.llm ? { kind: 'llm', model: deps.llm.model } : { kind: 'digest', model: 'digest' };

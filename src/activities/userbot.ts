@@ -6,13 +6,22 @@ import { summaryKey } from './digest';
 import type { ExtractHeartbeat } from './extract';
 import { withFailureMapping } from './failures';
 import { createTelegramActivities, type TelegramActivityDeps } from './telegram';
+import { createUserbotExportActivities } from './userbot-exports';
+import { createUserbotLimitActivities, type LimiterStatsReader } from './userbot-limits';
+import { createUserbotScheduleActivities } from './userbot-schedules';
+
+/** What the userbot's activities need beyond the account's Telegram activities. */
+export interface UserbotActivityDeps extends TelegramActivityDeps {
+  /** The account limiter's statistics, for `/limits`; without it `/limits` says where to look instead. */
+  limiterStats?: LimiterStatsReader;
+}
 
 /**
  * The activities the userbot's conversations add on an account worker. Replies and files go out through the
  * account's port (every call through its limiter) and the delivery records of `postToChat`, so a retry never posts
  * twice.
  */
-export function createUserbotActivities(deps: TelegramActivityDeps) {
+export function createUserbotActivities(deps: UserbotActivityDeps) {
   const { postToChat } = createTelegramActivities(deps);
 
   /**
@@ -54,7 +63,13 @@ export function createUserbotActivities(deps: TelegramActivityDeps) {
     return progress;
   }
 
-  return { sendSummaryFiles, jobProgress };
+  return {
+    sendSummaryFiles,
+    jobProgress,
+    ...createUserbotExportActivities({ store: deps.store, postToChat }),
+    ...createUserbotScheduleActivities(),
+    ...createUserbotLimitActivities(deps.limiterStats, deps.now),
+  };
 }
 
 /** The userbot's activities on an account worker. Workflows import this type only. */

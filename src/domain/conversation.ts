@@ -3,11 +3,30 @@
  * so the workflow (no Node built-ins) and the listener (gramjs side) share it.
  */
 
+/**
+ * A job the conversation runs as a child workflow, one at a time; kept with its run so `/rerun` repeats it.
+ * `chat` is a link, @username or id as the user gave it (checked for its form only).
+ */
+export type ConversationJob =
+  /** A digest, or the LLM's answer to `prompt`: `summarizeChat`. */
+  | { kind: 'summarize'; chat: string; prompt?: string }
+  /** A question answered over the chat's history, with links to the messages it rests on: `askChat`. */
+  | { kind: 'ask'; chat: string; question: string }
+  /** One cohort week of the chat (`2026-W47`), or without `week` the last completed one: `weeklyRecap`. */
+  | { kind: 'recap'; chat: string; week?: string }
+  /** The chat's members as CSV or its messages as JSONL, sent as a document: `exportMembers` / `exportMessages`. */
+  | { kind: 'export'; what: 'members' | 'messages'; chat: string };
+
 /** A command a user gave in a message. Parsing belongs to the listener; acting on it to the conversation. */
 export type ConversationCommand =
   | { kind: 'help' }
   /** A chat to summarize (a link, @username, id or a forwarded message's chat); the prompt, when the user gave one. */
   | { kind: 'summarize'; chat: string; prompt?: string }
+  | Exclude<ConversationJob, { kind: 'summarize' }>
+  /** The account's recap schedules; with an action, pause or resume one (by its id or cohort name). */
+  | { kind: 'schedules'; action?: 'pause' | 'resume'; schedule?: string }
+  /** Quotas left today, when they reset, any pause in force. */
+  | { kind: 'limits' }
   /** Go on with the default digest (no prompt) for the chat the conversation asked about. */
   | { kind: 'go' }
   /** Plain text: the answer to "what should I look for?", or chatter. */
@@ -44,8 +63,10 @@ export interface ConversationRun {
   jobId: string;
   chat: string;
   prompt?: string;
+  /** What was run (absent on runs from before there were other jobs than summaries: those are summaries). */
+  job?: ConversationJob;
   state: 'running' | 'done' | 'failed' | 'cancelled';
-  /** Messages read, once the job finished. */
+  /** Messages read (members, for a members export), once the job finished. */
   messages?: number;
   /** One line on why it failed. */
   error?: string;
@@ -70,6 +91,11 @@ export const CONVERSATION_HELP = [
   'Send a chat link (or forward a message from the chat) and I will summarize it.',
   '/summarize <chat> [what to look for] — start at once',
   '/go — the default digest for the chat you just sent',
+  '/ask <chat> <question> — an answer from the chat\'s messages, with links to them',
+  '/recap <chat> [week] — the weekly recap (a week like 2026-W47, or last)',
+  '/export members|messages <chat> — the members as CSV, or the messages as JSONL',
+  '/schedules — your recap schedules; /schedules pause|resume <id>',
+  '/limits — Telegram quotas left today and when they reset',
   '/status — what is running',
   '/runs — the last 10 runs',
   '/cancel [run] — stop a running job',

@@ -64,9 +64,12 @@ function sentMessageIds(result: unknown): number[] {
 }
 
 function forwardedChat(fwd: Api.MessageFwdHeader | null | undefined): string | undefined {
-  const from = fwd?.fromId;
-  if (from instanceof Api.PeerChannel) return `-100${str(from.channelId)}`;
-  if (from instanceof Api.PeerChat) return `-${str(from.chatId)}`;
+  // A channel post names its channel in fromId; a group member's message names the member there, and its group
+  // only in savedFromPeer (set when it was forwarded to Saved Messages).
+  for (const from of [fwd?.fromId, fwd?.savedFromPeer]) {
+    if (from instanceof Api.PeerChannel) return `-100${str(from.channelId)}`;
+    if (from instanceof Api.PeerChat) return `-${str(from.chatId)}`;
+  }
   return undefined;
 }
 

@@ -1,5 +1,5 @@
 import { Worker, type NativeConnection } from '@temporalio/worker';
-import { createTelegramActivities, createUserbotActivities } from '../activities';
+import { createTelegramActivities, createUserbotActivities, type LimiterStatsReader } from '../activities';
 import { accountTaskQueue } from '../domain';
 import type { ArtifactStore } from '../store';
 import type { OpenAccount } from '../telegram';
@@ -18,10 +18,12 @@ export interface AccountWorkerOptions {
   heartbeatEveryMs?: number;
   /** Epoch ms, for the trailing window of incremental syncs. */
   now?: () => number;
+  /** The limiter's statistics of the account, for the userbot's `/limits`. */
+  limiterStats?: LimiterStatsReader;
 }
 
 /** The account's Telegram activities plus the userbot conversations' (replies, result files). */
-function withUserbot(deps: Parameters<typeof createTelegramActivities>[0]) {
+function withUserbot(deps: Parameters<typeof createUserbotActivities>[0]) {
   return { ...createTelegramActivities(deps), ...createUserbotActivities(deps) };
 }
 
@@ -61,6 +63,7 @@ export async function startAccountWorker(opts: AccountWorkerOptions): Promise<Ru
         ...(opts.floodTimerThresholdSeconds !== undefined ? { floodTimerThresholdSeconds: opts.floodTimerThresholdSeconds } : {}),
         ...(opts.heartbeatEveryMs !== undefined ? { heartbeatEveryMs: opts.heartbeatEveryMs } : {}),
         ...(opts.now ? { now: opts.now } : {}),
+        ...(opts.limiterStats ? { limiterStats: opts.limiterStats } : {}),
       }),
       // One account's calls pass one limiter anyway; a few at a time let a delivery go out during an extraction.
       maxConcurrentActivityTaskExecutions: 4,

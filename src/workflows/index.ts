@@ -4,6 +4,8 @@ export { exportMembers } from './export-members';
 export type { ExportMembersInput, ExportMembersResult } from './export-members';
 export { exportMessages } from './export-messages';
 export type { ExportMessagesInput, ExportMessagesResult } from './export-messages';
+export { askChat } from './ask-chat';
+export type { AskChatInput, AskChatResult } from './ask-chat';
 export { conversation, conversationMessage, conversationStateQuery } from './conversation';
 export { retention } from './retention';
 export type { RetentionWorkflowInput } from './retention';

@@ -39,6 +39,7 @@ async function main(): Promise<void> {
         deps,
         store: new LocalArtifactStore(config.DATA_DIR),
         allowlist,
+        limiterStats: (name) => guard.getStats(name),
         floodTimerThresholdSeconds: config.FLOOD_WAIT_TIMER_THRESHOLD_SECONDS,
         onError: (err, message) => process.stderr.write(`${message ? `Message ${message.id} was not handed on` : 'Catch-up failed'}: ${describeError(err).message}\n`),
       });

@@ -1,4 +1,4 @@
-import { BadInputError, MAX_PROMPT_CHARS, type ConversationCommand } from '../../domain';
+import { BadInputError, MAX_PROMPT_CHARS, WeekId, type ConversationCommand } from '../../domain';
 import { parseChatInput } from '../../telegram';
 
 /** What the listener knows of a message: its text, and the chat it was forwarded from, if any. */
@@ -21,9 +21,62 @@ function checkChat(chat: string): string | undefined {
   }
 }
 
-function checkPrompt(prompt: string | undefined): string | undefined {
-  if (prompt !== undefined && prompt.length > MAX_PROMPT_CHARS) return `Your prompt has ${prompt.length} characters; the limit is ${MAX_PROMPT_CHARS}: shorten it and send it again.`;
+function checkPrompt(prompt: string | undefined, what = 'prompt'): string | undefined {
+  if (prompt !== undefined && prompt.length > MAX_PROMPT_CHARS) return `Your ${what} has ${prompt.length} characters; the limit is ${MAX_PROMPT_CHARS}: shorten it and send it again.`;
   return undefined;
+}
+
+/** `<chat> <rest>` of a command: the chat checked for its form, the rest trimmed; or the one line saying what is wrong. */
+function chatAndRest(args: string, usage: string): { chat: string; rest: string } | { reply: string } {
+  const [first] = args === '' ? [] : args.split(/\s+/);
+  if (!first) return { reply: `Say which chat: ${usage}.` };
+  const bad = checkChat(first);
+  if (bad) return { reply: bad };
+  return { chat: first, rest: args.slice(args.indexOf(first) + first.length).trim() };
+}
+
+const SCHEDULE_ACTIONS = new Set(['pause', 'resume']);
+
+/** The commands beyond the first few: one function each, so `toCommand` stays a table. */
+function jobCommand(name: string, args: string): ConversationCommand | undefined {
+  switch (name) {
+    case 'ask': {
+      const usage = '/ask <link or @username> <your question>';
+      const parsed = chatAndRest(args, usage);
+      if ('reply' in parsed) return { kind: 'invalid', reply: parsed.reply };
+      if (parsed.rest === '') return { kind: 'invalid', reply: `Say what you want to know: ${usage}.` };
+      const tooLong = checkPrompt(parsed.rest, 'question');
+      return tooLong ? { kind: 'invalid', reply: tooLong } : { kind: 'ask', chat: parsed.chat, question: parsed.rest };
+    }
+    case 'recap': {
+      const usage = '/recap <link or @username> [a week like 2026-W47, or last]';
+      const parsed = chatAndRest(args, usage);
+      if ('reply' in parsed) return { kind: 'invalid', reply: parsed.reply };
+      const week = parsed.rest.toUpperCase();
+      if (week === '' || week === 'LAST') return { kind: 'recap', chat: parsed.chat };
+      if (!WeekId.safeParse(week).success) return { kind: 'invalid', reply: `"${parsed.rest.slice(0, 40)}" is not a week: write it like 2026-W47 (ISO year and week), or last.` };
+      return { kind: 'recap', chat: parsed.chat, week };
+    }
+    case 'export': {
+      const [what = '', ...rest] = args.split(/\s+/);
+      const usage = '/export members <chat> for a CSV of its members, or /export messages <chat> for its messages as JSONL';
+      if (what !== 'members' && what !== 'messages') return { kind: 'invalid', reply: `Say what to export: ${usage}.` };
+      const parsed = chatAndRest(rest.join(' '), `/export ${what} <link or @username>`);
+      if ('reply' in parsed) return { kind: 'invalid', reply: parsed.reply };
+      return { kind: 'export', what, chat: parsed.chat };
+    }
+    case 'schedules': {
+      const [action = '', schedule = ''] = args.split(/\s+/);
+      if (action === '') return { kind: 'schedules' };
+      if (!SCHEDULE_ACTIONS.has(action.toLowerCase())) return { kind: 'invalid', reply: '/schedules lists your recap schedules; /schedules pause <id> or /schedules resume <id> stops or restarts one.' };
+      if (schedule === '') return { kind: 'invalid', reply: `Say which schedule: /schedules ${action.toLowerCase()} <id> (/schedules lists them).` };
+      return { kind: 'schedules', action: action.toLowerCase() as 'pause' | 'resume', schedule };
+    }
+    case 'limits':
+      return { kind: 'limits' };
+    default:
+      return undefined;
+  }
 }
 
 /**
@@ -72,6 +125,6 @@ export function toCommand(message: MessageForCommand): ConversationCommand {
       return prompt ? { kind: 'summarize', chat: first, prompt } : { kind: 'summarize', chat: first };
     }
     default:
-      return { kind: 'invalid', reply: `I don't know /${name || text.slice(1, 20)}. Send /help for the list of commands.` };
+      return jobCommand(name, args) ?? { kind: 'invalid', reply: `I don't know /${name || text.slice(1, 20)}. Send /help for the list of commands.` };
   }
 }

@@ -5,6 +5,7 @@ import { NativeConnection } from '@temporalio/worker';
 import type Redis from 'ioredis';
 import { Api } from 'telegram';
 import { createLimiter, createLimiterRedis } from '../../../src/limiter';
+import type { LlmSettings } from '../../../src/llm';
 import { parseAllowlist, startUserbot, type RunningUserbot } from '../../../src/starters/userbot';
 import { LocalArtifactStore } from '../../../src/store';
 import { accountDepsFromConfig } from '../../../src/telegram';
@@ -34,7 +35,7 @@ export interface UserbotStack {
  * Logs `owner` in a second time with `tgpulse login` (the userbot's own session; the test keeps the first as "the
  * owner's phone") and starts the userbot on it, `allow` on its allowlist.
  */
-export async function startUserbotStack(opts: { owner: PiltoverUser; account: string; allow: string; watchdogMs?: number; ratePerSecond?: number; info?: PiltoverInfo; floodTimerThresholdSeconds?: number }): Promise<UserbotStack> {
+export async function startUserbotStack(opts: { owner: PiltoverUser; account: string; allow: string; watchdogMs?: number; ratePerSecond?: number; info?: PiltoverInfo; floodTimerThresholdSeconds?: number; llm?: LlmSettings }): Promise<UserbotStack> {
   const dir = mkdtempSync(join(tmpdir(), 'tgpulse-userbot-'));
   const config = piltoverConfig(dir, opts.account, opts.info);
   const login = await runCli(['login', '--session', opts.account, '--phone', opts.owner.phone, '--code', '22222'], piltoverEnv(config));
@@ -42,7 +43,7 @@ export async function startUserbotStack(opts: { owner: PiltoverUser; account: st
   const store = new LocalArtifactStore(join(dir, 'data'));
   const redis = createLimiterRedis(testStack().redisUrl);
   const limiter = createLimiter({ redis, prefix: config.REDIS_KEY_PREFIX, ratePerSecond: opts.ratePerSecond ?? 50, burst: opts.ratePerSecond ? 1 : 8 });
-  const tw = await startTestWorker({ store, openSource: openJobSource, llm: null });
+  const tw = await startTestWorker({ store, openSource: openJobSource, llm: opts.llm ?? null });
   const connection = await NativeConnection.connect({ address: testStack().temporalAddress });
   const start = () => startUserbot({
     connection,
@@ -53,6 +54,7 @@ export async function startUserbotStack(opts: { owner: PiltoverUser; account: st
     deps: accountDepsFromConfig(config, { redis, guard: limiter, account: opts.account }),
     store,
     allowlist: parseAllowlist(opts.allow),
+    limiterStats: (name) => limiter.getStats(name),
     heartbeatEveryMs: 200,
     ...(opts.floodTimerThresholdSeconds !== undefined ? { floodTimerThresholdSeconds: opts.floodTimerThresholdSeconds } : {}),
     watchdogMs: opts.watchdogMs ?? 60_000,

@@ -1,0 +1,1 @@
+export { conversation, conversationMessage, conversationStateQuery } from './conversation';
