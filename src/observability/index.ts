@@ -13,3 +13,5 @@ export {
 export { startOpsServer } from './ops-server';
 export type { HealthCheck, OpsServer } from './ops-server';
 export { redisCheck, workerCheck, diskCheck } from './health-checks';
+export { metricsSourceUp, prometheusEndpointSource, scrapeSources } from './metrics-source';
+export type { MetricsSource } from './metrics-source';

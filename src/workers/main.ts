@@ -6,12 +6,15 @@ import { collectProcessMetrics, diskCheck, redisCheck, startOpsServer, workerChe
 import { LocalArtifactStore } from '../store';
 import { connectWorker } from '../temporal';
 import { createGeneralWorker } from './general-worker';
+import { installRuntimeMetrics } from './runtime-metrics';
 import { openJobSource } from './sources';
 
 /** `npm run worker`: runs the general worker until SIGINT or SIGTERM, with `/metrics` and `/healthz`. */
 async function main(): Promise<void> {
   loadDotenv();
   const config = loadConfig();
+  // Before the first connection: the SDK runtime it creates is the one that exports the temporal_ series.
+  const sdkMetrics = config.METRICS_PORT !== 0 ? await installRuntimeMetrics() : undefined;
   const connection = await connectWorker(config);
   const redis = createLimiterRedis(config.REDIS_URL);
   let ops: OpsServer | undefined;
@@ -33,6 +36,7 @@ async function main(): Promise<void> {
         port: config.METRICS_PORT,
         host: config.METRICS_HOST,
         checks: [workerCheck(worker), redisCheck(redis), diskCheck(config.DATA_DIR)],
+        sources: sdkMetrics ? [sdkMetrics] : [],
       });
     }
     const endpoint = ops ? `; /metrics and /healthz on ${config.METRICS_HOST}:${ops.port}` : '';
