@@ -13,5 +13,6 @@ export {
 export { startOpsServer } from './ops-server';
 export type { HealthCheck, OpsServer } from './ops-server';
 export { redisCheck, workerCheck, diskCheck } from './health-checks';
-export { metricsSourceUp, prometheusEndpointSource, scrapeSources } from './metrics-source';
-export type { MetricsSource } from './metrics-source';
+export { addMetricsSource, metricsSourceUp } from './metrics';
+export type { MetricsSource } from './metrics';
+export { prometheusEndpointSource } from './metrics-source';

@@ -1,6 +1,5 @@
 import { createServer, type Server } from 'node:http';
 import { metricsText } from './metrics';
-import { scrapeSources, type MetricsSource } from './metrics-source';
 
 /** One thing `/healthz` checks. `check` resolves when healthy and throws (with a reason) when not. */
 export interface HealthCheck {
@@ -32,12 +31,10 @@ async function runCheck(c: HealthCheck): Promise<[string, string]> {
 }
 
 /**
- * The operations endpoint of a worker: `GET /metrics` (Prometheus text: our registry, then each of `sources`, such
- * as the Temporal SDK runtime's) and `GET /healthz` (200 when every check passes, 503 naming the failing ones).
- * Nothing else is served.
+ * The operations endpoint of a worker: `GET /metrics` (Prometheus text) and `GET /healthz` (200 when every check
+ * passes, 503 naming the failing ones). Nothing else is served.
  */
-export function startOpsServer(opts: { port: number; host: string; checks: HealthCheck[]; sources?: MetricsSource[] }): Promise<OpsServer> {
-  const sources = opts.sources ?? [];
+export function startOpsServer(opts: { port: number; host: string; checks: HealthCheck[] }): Promise<OpsServer> {
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method !== 'GET') {
@@ -45,9 +42,8 @@ export function startOpsServer(opts: { port: number; host: string; checks: Healt
       return;
     }
     if (path === '/metrics') {
-      // The sources first: their outcome is part of our own text (metrics_source_up).
-      scrapeSources(sources).then(async (extra) => ({ ...(await metricsText()), extra })).then(
-        ({ contentType, body, extra }) => res.writeHead(200, { 'content-type': contentType }).end(body + extra),
+      metricsText().then(
+        ({ contentType, body }) => res.writeHead(200, { 'content-type': contentType }).end(body),
         (err: unknown) => res.writeHead(500).end(String(err)),
       );
       return;

@@ -27,8 +27,8 @@ async function main(): Promise<void> {
   const account = accountFromArgs(process.argv.slice(2), config.SESSION_NAME);
   // Missing credentials are a configuration problem: say so before connecting to anything.
   telegramCredentials(config);
-  // Before the first connection: the SDK runtime it creates is the one that exports the temporal_ series.
-  const sdkMetrics = config.ACCOUNT_METRICS_PORT !== 0 ? await installRuntimeMetrics() : undefined;
+  // Before the first connection, which would create the SDK runtime without its metrics exporter.
+  if (config.ACCOUNT_METRICS_PORT !== 0) await installRuntimeMetrics();
   const redis = createLimiterRedis(config.REDIS_URL);
   try {
     const guard = createLimiter({ redis, ...limiterOptionsFromConfig(config) });
@@ -49,7 +49,7 @@ async function main(): Promise<void> {
         collectProcessMetrics();
         // The worker stops when the account's lease is lost, so its state covers the Telegram side too.
         const checks = [workerCheck(running.worker), redisCheck(redis), diskCheck(config.DATA_DIR)];
-        ops = await startOpsServer({ port: config.ACCOUNT_METRICS_PORT, host: config.METRICS_HOST, checks, sources: sdkMetrics ? [sdkMetrics] : [] }).catch(async (err: unknown) => {
+        ops = await startOpsServer({ port: config.ACCOUNT_METRICS_PORT, host: config.METRICS_HOST, checks }).catch(async (err: unknown) => {
           await running.stop();
           throw err;
         });

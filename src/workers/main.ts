@@ -13,8 +13,8 @@ import { openJobSource } from './sources';
 async function main(): Promise<void> {
   loadDotenv();
   const config = loadConfig();
-  // Before the first connection: the SDK runtime it creates is the one that exports the temporal_ series.
-  const sdkMetrics = config.METRICS_PORT !== 0 ? await installRuntimeMetrics() : undefined;
+  // Before the first connection, which would create the SDK runtime without its metrics exporter.
+  if (config.METRICS_PORT !== 0) await installRuntimeMetrics();
   const connection = await connectWorker(config);
   const redis = createLimiterRedis(config.REDIS_URL);
   let ops: OpsServer | undefined;
@@ -36,7 +36,6 @@ async function main(): Promise<void> {
         port: config.METRICS_PORT,
         host: config.METRICS_HOST,
         checks: [workerCheck(worker), redisCheck(redis), diskCheck(config.DATA_DIR)],
-        sources: sdkMetrics ? [sdkMetrics] : [],
       });
     }
     const endpoint = ops ? `; /metrics and /healthz on ${config.METRICS_HOST}:${ops.port}` : '';
