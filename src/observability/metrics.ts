@@ -72,7 +72,51 @@ export function collectProcessMetrics(): void {
   defaultsOn = true;
 }
 
-/** The registry in Prometheus text format, with its content type, for a `/metrics` endpoint. */
+/**
+ * Prometheus text served by another exporter of this process (the Temporal SDK runtime serves its own), appended to
+ * `/metrics` so that one scrape target shows everything.
+ */
+export interface MetricsSource {
+  /** Names the source in `metrics_source_up`. */
+  name: string;
+  /** The source's metrics in Prometheus text format; rejects when it cannot be read. */
+  scrape(): Promise<string>;
+}
+
+/** Whether the last scrape of each extra source worked: a missing `temporal_` series then says why. */
+export const metricsSourceUp = new Gauge({
+  name: 'metrics_source_up',
+  help: 'Whether the last scrape of an in-process metrics source (1) worked or (0) failed',
+  labelNames: ['source'] as const,
+  registers: [metricsRegistry],
+});
+
+const sources = new Set<MetricsSource>();
+
+/** Appends a source's metrics to every later `/metrics` of this process. Returns the function that removes it. */
+export function addMetricsSource(source: MetricsSource): () => void {
+  sources.add(source);
+  return () => {
+    sources.delete(source);
+    metricsSourceUp.remove({ source: source.name });
+  };
+}
+
+/** Scrapes one source: its text, or '' (and `metrics_source_up 0`) when it fails, so the whole scrape never does. */
+async function scrapeSource(source: MetricsSource): Promise<string> {
+  try {
+    const text = await source.scrape();
+    metricsSourceUp.set({ source: source.name }, 1);
+    return text === '' || text.endsWith('\n') ? text : `${text}\n`;
+  } catch {
+    metricsSourceUp.set({ source: source.name }, 0);
+    return '';
+  }
+}
+
+/** The registry in Prometheus text format, then every added source's, with the content type, for `/metrics`. */
 export async function metricsText(): Promise<{ contentType: string; body: string }> {
-  return { contentType: metricsRegistry.contentType, body: await metricsRegistry.metrics() };
+  // The sources first: whether each was read is part of our own text.
+  const extra = await Promise.all([...sources].map(scrapeSource));
+  return { contentType: metricsRegistry.contentType, body: (await metricsRegistry.metrics()) + extra.join('') };
 }

@@ -7,6 +7,7 @@ import { LocalArtifactStore } from '../store';
 import { accountDepsFromConfig, openTelegramAccount, telegramCredentials } from '../telegram';
 import { connectWorker } from '../temporal';
 import { startAccountWorker } from './account-worker';
+import { installRuntimeMetrics } from './runtime-metrics';
 
 /** The account name from `--account <name>`, else SESSION_NAME. */
 function accountFromArgs(argv: string[], fallback: string): string {
@@ -26,6 +27,8 @@ async function main(): Promise<void> {
   const account = accountFromArgs(process.argv.slice(2), config.SESSION_NAME);
   // Missing credentials are a configuration problem: say so before connecting to anything.
   telegramCredentials(config);
+  // Before the first connection, which would create the SDK runtime without its metrics exporter.
+  if (config.ACCOUNT_METRICS_PORT !== 0) await installRuntimeMetrics();
   const redis = createLimiterRedis(config.REDIS_URL);
   try {
     const guard = createLimiter({ redis, ...limiterOptionsFromConfig(config) });

@@ -2,3 +2,4 @@ export { createGeneralWorker, WORKFLOWS_PATH } from './general-worker';
 export { openJobSource } from './sources';
 export { startAccountWorker } from './account-worker';
 export type { AccountWorkerOptions, RunningAccountWorker } from './account-worker';
+export { installRuntimeMetrics } from './runtime-metrics';

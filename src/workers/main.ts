@@ -7,12 +7,15 @@ import { collectProcessMetrics, diskCheck, redisCheck, startOpsServer, workerChe
 import { LocalArtifactStore } from '../store';
 import { connectWorker } from '../temporal';
 import { createGeneralWorker } from './general-worker';
+import { installRuntimeMetrics } from './runtime-metrics';
 import { openJobSource } from './sources';
 
 /** `npm run worker`: runs the general worker until SIGINT or SIGTERM, with `/metrics` and `/healthz`. */
 async function main(): Promise<void> {
   loadDotenv();
   const config = loadConfig();
+  // Before the first connection, which would create the SDK runtime without its metrics exporter.
+  if (config.METRICS_PORT !== 0) await installRuntimeMetrics();
   const connection = await connectWorker(config);
   const redis = createLimiterRedis(config.REDIS_URL);
   let ops: OpsServer | undefined;
