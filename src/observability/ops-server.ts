@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { metricsText } from './metrics';
 
 /** One thing `/healthz` checks. `check` resolves when healthy and throws (with a reason) when not. */
@@ -34,9 +34,16 @@ async function runCheck(c: HealthCheck): Promise<[string, string]> {
  * The operations endpoint of a worker: `GET /metrics` (Prometheus text) and `GET /healthz` (200 when every check
  * passes, 503 naming the failing ones). Nothing else is served.
  */
-export function startOpsServer(opts: { port: number; host: string; checks: HealthCheck[] }): Promise<OpsServer> {
+export function startOpsServer(opts: {
+  port: number;
+  host: string;
+  checks: HealthCheck[];
+  /** Serves `/codec/encode` and `/codec/decode` for the Web UI (`createCodecHandler` of src/codec), when given. */
+  codec?: (req: IncomingMessage, res: ServerResponse) => void;
+}): Promise<OpsServer> {
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
+    if (opts.codec && path?.startsWith('/codec/')) return opts.codec(req, res);
     if (req.method !== 'GET') {
       res.writeHead(405).end();
       return;

@@ -9,7 +9,7 @@ import { isListening, startTemporal, type TemporalDevServer } from '../devstack'
 import { describeError } from '../domain';
 import { llmSettingsFromConfig } from '../llm';
 import { LocalArtifactStore } from '../store';
-import { connectClient, connectWorker, runUrl } from '../temporal';
+import { connectClient, connectWorker, dataConverterFromConfig, runUrl } from '../temporal';
 import { createGeneralWorker, openJobSource } from '../workers';
 import { startSummarize } from './jobs';
 import { printResult, watchRun } from './cli/run-output';
@@ -112,6 +112,7 @@ async function runSample(config: Config): Promise<void> {
       connection: workerConnection,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
+      dataConverter: dataConverterFromConfig(config),
       deps: { store: new LocalArtifactStore(config.DATA_DIR), openSource: openJobSource, llm: llmSettingsFromConfig(config) },
     });
     await worker.runUntil(async () => {

@@ -1,1 +1,2 @@
 export { connectClient, connectWorker, runUrl } from './connect';
+export { codecHandlerFromConfig, dataConverterFromConfig } from './data-converter';

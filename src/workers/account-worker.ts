@@ -1,4 +1,4 @@
-import { Worker, type NativeConnection } from '@temporalio/worker';
+import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createTelegramActivities, createUserbotActivities } from '../activities';
 import { accountTaskQueue } from '../domain';
 import type { ArtifactStore } from '../store';
@@ -18,6 +18,8 @@ export interface AccountWorkerOptions {
   heartbeatEveryMs?: number;
   /** Epoch ms, for the trailing window of incremental syncs. */
   now?: () => number;
+  /** The payload codec of TEMPORAL_CODEC_KEYS (`dataConverterFromConfig`); plain payloads when absent. */
+  dataConverter?: WorkerOptions['dataConverter'];
 }
 
 /** The account's Telegram activities plus the userbot conversations' (replies, result files). */
@@ -54,6 +56,7 @@ export async function startAccountWorker(opts: AccountWorkerOptions): Promise<Ru
       connection: opts.connection,
       namespace: opts.namespace,
       taskQueue,
+      ...(opts.dataConverter ? { dataConverter: opts.dataConverter } : {}),
       activities: withUserbot({
         account: opts.account,
         telegram: account.telegram,

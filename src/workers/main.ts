@@ -4,7 +4,7 @@ import { createLimiterRedis } from '../limiter';
 import { llmSettingsFromConfig } from '../llm';
 import { collectProcessMetrics, diskCheck, redisCheck, startOpsServer, workerCheck, type OpsServer } from '../observability';
 import { LocalArtifactStore } from '../store';
-import { connectWorker } from '../temporal';
+import { codecHandlerFromConfig, connectWorker, dataConverterFromConfig } from '../temporal';
 import { createGeneralWorker } from './general-worker';
 import { openJobSource } from './sources';
 
@@ -20,6 +20,7 @@ async function main(): Promise<void> {
       connection,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
+      dataConverter: dataConverterFromConfig(config, { warn: (m: string) => process.stderr.write(`${m}\n`) }),
       deps: {
         store: new LocalArtifactStore(config.DATA_DIR),
         openSource: openJobSource,
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
         port: config.METRICS_PORT,
         host: config.METRICS_HOST,
         checks: [workerCheck(worker), redisCheck(redis), diskCheck(config.DATA_DIR)],
+        ...(config.CODEC_AUTH_TOKEN ? { codec: codecHandlerFromConfig(config) } : {}),
       });
     }
     const endpoint = ops ? `; /metrics and /healthz on ${config.METRICS_HOST}:${ops.port}` : '';

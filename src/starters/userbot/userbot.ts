@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
 import type { ArtifactStore } from '../../store';
 import { openUserbotAccount, type AccountDeps, type IncomingTelegramMessage, type UpdatesCursor } from '../../telegram';
-import { startAccountWorker, type RunningAccountWorker } from '../../workers';
+import { startAccountWorker, type AccountWorkerOptions, type RunningAccountWorker } from '../../workers';
 import type { Allowlist } from './access';
 import { handleMessage } from './listener';
 
@@ -19,6 +19,8 @@ export interface UserbotOptions {
   allowlist: Allowlist;
   floodTimerThresholdSeconds?: number;
   heartbeatEveryMs?: number;
+  /** The payload codec of TEMPORAL_CODEC_KEYS, the same as `client`'s (`dataConverterFromConfig`). */
+  dataConverter?: AccountWorkerOptions['dataConverter'];
   /** How often the watchdog catches up with `updates.getDifference`, in ms (default 30 s). */
   watchdogMs?: number;
   /** Hears a message the listener could not hand on (Temporal down), or a failed catch-up (no message): logged, the userbot goes on. */
@@ -64,6 +66,7 @@ export async function startUserbot(opts: UserbotOptions): Promise<RunningUserbot
     open: () => Promise.resolve(account),
     ...(opts.floodTimerThresholdSeconds !== undefined ? { floodTimerThresholdSeconds: opts.floodTimerThresholdSeconds } : {}),
     ...(opts.heartbeatEveryMs !== undefined ? { heartbeatEveryMs: opts.heartbeatEveryMs } : {}),
+    ...(opts.dataConverter ? { dataConverter: opts.dataConverter } : {}),
   });
   const listener = { client: opts.client, taskQueue: opts.taskQueue, account: opts.account, selfId: account.selfId, allowlist: opts.allowlist };
   const recent = new Set<number>();
