@@ -113,10 +113,10 @@ async function runSample(config: Config): Promise<void> {
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       dataConverter: dataConverterFromConfig(config),
-      deps: { store: new LocalArtifactStore(config.DATA_DIR), openSource: openJobSource, llm: llmSettingsFromConfig(config) },
+      deps: { store: new LocalArtifactStore(config.DATA_DIR), outputDir: config.OUTPUT_DIR, openSource: openJobSource, llm: llmSettingsFromConfig(config) },
     });
     await worker.runUntil(async () => {
-      const handle = await startSummarize(client!, config, { source: { kind: 'export', path: SAMPLE }, delivery: { kind: 'files', dir: resolve(config.OUTPUT_DIR) } }, 'sample-cohort');
+      const handle = await startSummarize(client!, config, { source: { kind: 'export', path: SAMPLE }, delivery: { kind: 'files' } }, 'sample-cohort');
       const url = runUrl(config, handle.workflowId, handle.firstExecutionRunId);
       log(`run ${handle.workflowId} started; watch it at ${url}`);
       const result = await watchRun(handle);

@@ -39,6 +39,7 @@ async function main(): Promise<void> {
         account,
         open: () => openTelegramAccount(deps),
         store: new LocalArtifactStore(config.DATA_DIR),
+        outputDir: config.OUTPUT_DIR,
         floodTimerThresholdSeconds: config.FLOOD_WAIT_TIMER_THRESHOLD_SECONDS,
         dataConverter: dataConverterFromConfig(config, { warn: (m: string) => process.stderr.write(`${m}\n`) }),
       });

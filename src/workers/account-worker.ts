@@ -14,6 +14,8 @@ export interface AccountWorkerOptions {
   /** Takes the lease (refused with `SessionInUseError` while another process holds it), then connects. */
   open(): Promise<OpenAccount>;
   store: ArtifactStore;
+  /** Where exports are written (config OUTPUT_DIR); a run names only the file. */
+  outputDir: string;
   floodTimerThresholdSeconds?: number;
   heartbeatEveryMs?: number;
   /** Epoch ms, for the trailing window of incremental syncs. */
@@ -61,6 +63,7 @@ export async function startAccountWorker(opts: AccountWorkerOptions): Promise<Ru
         account: opts.account,
         telegram: account.telegram,
         store: opts.store,
+        outputDir: opts.outputDir,
         ...(opts.floodTimerThresholdSeconds !== undefined ? { floodTimerThresholdSeconds: opts.floodTimerThresholdSeconds } : {}),
         ...(opts.heartbeatEveryMs !== undefined ? { heartbeatEveryMs: opts.heartbeatEveryMs } : {}),
         ...(opts.now ? { now: opts.now } : {}),

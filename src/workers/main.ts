@@ -23,6 +23,7 @@ async function main(): Promise<void> {
       dataConverter: dataConverterFromConfig(config, { warn: (m: string) => process.stderr.write(`${m}\n`) }),
       deps: {
         store: new LocalArtifactStore(config.DATA_DIR),
+        outputDir: config.OUTPUT_DIR,
         openSource: openJobSource,
         llm: llmSettingsFromConfig(config),
         floodTimerThresholdSeconds: config.FLOOD_WAIT_TIMER_THRESHOLD_SECONDS,

@@ -17,6 +17,7 @@ import { accountTaskQueue, CONVERSATION_HELP, MAX_PROMPT_CHARS, type Conversatio
 import { NON_RETRYABLE } from './extract-chat';
 import { withFloodWaits } from './flood-wait';
 import { summarizeChat } from './summarize-chat';
+import { HEARTBEAT_TIMEOUT } from './heartbeat-timeout';
 
 /** One message from the user, sent by the listener with update-with-start. */
 export const conversationMessage = defineUpdate<void, [ConversationUpdate]>('message');
@@ -58,7 +59,7 @@ export async function conversation(input: ConversationInput): Promise<void> {
   const tg = proxyActivities<TelegramActivities & UserbotActivities>({
     taskQueue: accountTaskQueue(workflowInfo().taskQueue, input.account),
     startToCloseTimeout: '10 minutes',
-    heartbeatTimeout: '1 minute',
+    heartbeatTimeout: HEARTBEAT_TIMEOUT,
     retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: NON_RETRYABLE },
   });
   const scopes = new Map<number, CancellationScope>();

@@ -38,6 +38,7 @@ async function main(): Promise<void> {
         account,
         deps,
         store: new LocalArtifactStore(config.DATA_DIR),
+        outputDir: config.OUTPUT_DIR,
         allowlist,
         floodTimerThresholdSeconds: config.FLOOD_WAIT_TIMER_THRESHOLD_SECONDS,
         dataConverter: dataConverterFromConfig(config, { warn: (m: string) => process.stderr.write(`${m}\n`) }),

@@ -16,6 +16,8 @@ export interface UserbotOptions {
   account: string;
   deps: AccountDeps;
   store: ArtifactStore;
+  /** Where exports are written (config OUTPUT_DIR). */
+  outputDir: string;
   allowlist: Allowlist;
   floodTimerThresholdSeconds?: number;
   heartbeatEveryMs?: number;
@@ -63,6 +65,7 @@ export async function startUserbot(opts: UserbotOptions): Promise<RunningUserbot
     taskQueue: opts.taskQueue,
     account: opts.account,
     store: opts.store,
+    outputDir: opts.outputDir,
     open: () => Promise.resolve(account),
     ...(opts.floodTimerThresholdSeconds !== undefined ? { floodTimerThresholdSeconds: opts.floodTimerThresholdSeconds } : {}),
     ...(opts.heartbeatEveryMs !== undefined ? { heartbeatEveryMs: opts.heartbeatEveryMs } : {}),
