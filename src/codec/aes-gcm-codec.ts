@@ -31,12 +31,12 @@ const text = (bytes: Uint8Array | null | undefined) => (bytes ? Buffer.from(byte
 export class AesGcmCodec implements PayloadCodec {
   constructor(private readonly ring: CodecKeyRing) {}
 
-  encode(payloads: Payload[]): Promise<Payload[]> {
-    return Promise.resolve(payloads.map((p) => this.encrypt(p)));
+  async encode(payloads: Payload[]): Promise<Payload[]> {
+    return payloads.map((p) => this.encrypt(p));
   }
 
-  decode(payloads: Payload[]): Promise<Payload[]> {
-    return Promise.resolve(payloads.map((p) => this.decrypt(p)));
+  async decode(payloads: Payload[]): Promise<Payload[]> {
+    return payloads.map((p) => this.decrypt(p));
   }
 
   /** Encrypts one payload with the current key. */

@@ -25,6 +25,7 @@ const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 export function parseCodecKeys(text: string): { ring: CodecKeyRing; problems: [] } | { ring: null; problems: string[] } {
   const problems: string[] = [];
   const keys: CodecKey[] = [];
+  const seen = new Set<string>();
   const entries = text.split(',').map((e) => e.trim()).filter((e) => e !== '');
   if (entries.length === 0) problems.push('no key given: write id:<base64 of 32 bytes>, e.g. k1:$(openssl rand -base64 32)');
   entries.forEach((entry, i) => {
@@ -33,7 +34,8 @@ export function parseCodecKeys(text: string): { ring: CodecKeyRing; problems: []
     const b64 = colon < 0 ? '' : entry.slice(colon + 1).trim();
     const where = `key ${i + 1}${KEY_ID.test(id) ? ` ("${id}")` : ''}`;
     if (!KEY_ID.test(id)) return void problems.push(`${where}: write it as id:<base64>, the id of letters, digits, _ . - (at most 64)`);
-    if (keys.some((k) => k.id === id)) return void problems.push(`${where}: the id is given twice; each key needs its own id`);
+    if (seen.has(id)) return void problems.push(`${where}: the id is given twice; each key needs its own id`);
+    seen.add(id);
     const key = BASE64.test(b64) ? Buffer.from(b64, 'base64') : Buffer.alloc(0);
     if (key.length !== 32) return void problems.push(`${where}: must be 32 bytes in base64 (openssl rand -base64 32)`);
     keys.push({ id, key });
