@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { AesGcmCodec, CodecKeyError, createCodecHandler, parseCodecKeys } from '../../src/codec';
 import { loadConfig, ConfigError } from '../../src/config';
+import { startOpsServer } from '../../src/observability';
+import { codecHandlerFromConfig } from '../../src/temporal';
 
 const key = () => randomBytes(32).toString('base64');
 const ring = (text: string) => {
@@ -146,4 +148,23 @@ describe('the codec endpoint for the Web UI', () => {
       await new Promise<void>((r) => off.close(() => r()));
     }
   });
+});
+
+test('the worker\'s ops server serves the codec at /codec beside /healthz, with the keys and token of its config', async () => {
+  const keys = `k1:${key()}`;
+  const ops = await startOpsServer({ port: 0, host: '127.0.0.1', checks: [], codec: codecHandlerFromConfig({ TEMPORAL_CODEC_KEYS: keys, CODEC_AUTH_TOKEN: 'ops-token', TEMPORAL_UI_URL: 'http://127.0.0.1:8233/' }) });
+  try {
+    const [enc] = await new AesGcmCodec(ring(keys)).encode([plain()]);
+    const body = JSON.stringify({ payloads: [{ metadata: Object.fromEntries(Object.entries(enc!.metadata!).map(([k, v]) => [k, Buffer.from(v).toString('base64')])), data: Buffer.from(enc!.data!).toString('base64') }] });
+    const url = `http://127.0.0.1:${ops.port}/codec/decode`;
+    expect((await fetch(url, { method: 'POST', body })).status).toBe(401);
+    const res = await fetch(url, { method: 'POST', body, headers: { authorization: 'Bearer ops-token', origin: 'http://127.0.0.1:8233' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('access-control-allow-origin')).toBe('http://127.0.0.1:8233');
+    const { payloads } = (await res.json()) as { payloads: Array<{ data: string }> };
+    expect(Buffer.from(payloads[0]!.data, 'base64').toString()).toContain(SECRET);
+    expect((await fetch(`http://127.0.0.1:${ops.port}/healthz`)).status).toBe(200);
+  } finally {
+    await ops.close();
+  }
 });
