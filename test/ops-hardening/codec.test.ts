@@ -116,7 +116,7 @@ describe('the codec endpoint for the Web UI', () => {
 
   test('a missing or wrong token is refused and decodes nothing', async () => {
     const [enc] = await codec.encode([plain()]);
-    for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: `Basic ${TOKEN}` }]) {
+    for (const headers of [{} as Record<string, string>, { authorization: 'Bearer wrong' }, { authorization: `Basic ${TOKEN}` }]) {
       const res = await post('decode', { payloads: [toJson(enc!)] }, headers);
       expect(res.status).toBe(401);
       expect(await res.text()).not.toContain(Buffer.from(JSON.stringify({ title: SECRET })).toString('base64'));
