@@ -36,7 +36,7 @@ async function main(): Promise<void> {
     connection: native,
     namespace: 'default',
     taskQueue,
-    deps: { store: new LocalArtifactStore(join(dir, 'data')), openSource: openJobSource, llm: null },
+    deps: { store: new LocalArtifactStore(join(dir, 'data')), outputDir: join(dir, 'out'), openSource: openJobSource, llm: null },
   });
   try {
     await worker.runUntil(async () => {

@@ -8,6 +8,11 @@ export interface ActivityDeps {
   store: ArtifactStore;
   /** Opens the source a job names (an export file, a Telegram chat). */
   openSource(source: JobSource): Promise<HistorySource>;
+  /**
+   * The folder result files go to (config OUTPUT_DIR). Only the worker decides it: a run's input never names a
+   * folder (a legacy `delivery.dir` is ignored, and the run's notes say so).
+   */
+  outputDir: string;
   /** The LLM endpoint; null for the no-model digest. */
   llm: LlmSettings | null;
   /** Flood waits up to this many seconds are retried by Temporal, longer ones slept by the workflow. */

@@ -32,6 +32,7 @@ import {
   type TokenCounter,
 } from '../llm';
 import { readHistory, type ArtifactStore } from '../store';
+import { withHeartbeats } from './heartbeat';
 
 /** Failure types the LLM activities raise, for workflows to tell apart (`ApplicationFailure.type`). */
 export type LlmFailureType =
@@ -449,7 +450,8 @@ function statsOf(messages: readonly ChatMessage[]): SummaryStats {
  */
 async function asFailure<T>(body: () => Promise<T>): Promise<T> {
   try {
-    return await body();
+    // A model call can take minutes: heartbeats let a dead worker's call be retried within seconds.
+    return await withHeartbeats(body);
   } catch (err) {
     throw toLlmFailure(err);
   }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { copyFile, mkdir, rename, stat } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, rename, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { BadInputError, Summary, type ChatInfo, type ChatMessage, type HistoryRef, type JobSource, type WeeklyMetrics } from '../domain';
 import { compileDetectors, isBot } from '../detectors';
@@ -29,6 +29,8 @@ import {
 import { HISTORY_PAGE_SIZE, readHistory, writeHistoryPage } from '../store';
 import type { ActivityDeps } from './deps';
 import { withFailureMapping } from './failures';
+import { withHeartbeats } from './heartbeat';
+import { ignoredFolderNotes } from './output-folder';
 import { renderMarkdown, renderTelegramText, splitForTelegram } from '../deliver';
 import { MAX_MESSAGE_CHARS } from '../telegram';
 
@@ -286,27 +288,31 @@ export function createRecapActivities(deps: ActivityDeps) {
   }
 
   /**
-   * Copies a rendered recap into the output folder: `<chat>-<week>.png`, `.md` and `-metrics.json`. The names
-   * depend only on the cohort and week, so delivering the week again replaces them.
+   * Copies a rendered recap into the worker's output folder (OUTPUT_DIR): `<chat>-<week>.png`, `.md` and
+   * `-metrics.json`, 0600. The names depend only on the cohort and week, so delivering the week again replaces them.
+   * A folder the run names (`dir`, from runs and schedules made before the worker decided) is not used; a note says so.
    */
-  async function deliverRecapFiles(input: { chatId: number; week: string; chat: ChatInfo; dir: string }): Promise<{ files: string[] }> {
+  async function deliverRecapFiles(input: { chatId: number; week: string; chat: ChatInfo; dir?: string }): Promise<{ files: string[]; notes: string[] }> {
     return withFailureMapping(async () => {
-      const dir = resolve(input.dir);
-      await mkdir(dir, { recursive: true });
+      // The week is part of a file name: a run's input must not smuggle a path in through it.
+      const metricsKey = weekMetricsKey(input.chatId, input.week);
+      const dir = resolve(deps.outputDir);
+      await mkdir(dir, { recursive: true, mode: 0o700 });
       const base = join(dir, `recap-${slug(input.chat.title)}-${input.week}`);
       const prefix = recapKeyPrefix(input.chatId, input.week);
       const copies: Array<[string, string]> = [
         [`${prefix}/recap.png`, `${base}.png`],
         [`${prefix}/recap.md`, `${base}.md`],
-        [weekMetricsKey(input.chatId, input.week), `${base}-metrics.json`],
+        [metricsKey, `${base}-metrics.json`],
       ];
       for (const [key, path] of copies) {
-        // Through a temporary name, so a reader never sees half a file.
+        // Through a temporary name, so a reader never sees half a file; owner-only like the store it comes from.
         const tmp = `${path}.tmp`;
         await copyFile(store.pathOf(key), tmp);
+        await chmod(tmp, 0o600);
         await rename(tmp, path);
       }
-      return { files: copies.map(([, path]) => path) };
+      return { files: copies.map(([, path]) => path), notes: ignoredFolderNotes(input.dir, deps.outputDir) };
     });
   }
 
@@ -339,7 +345,21 @@ export function createRecapActivities(deps: ActivityDeps) {
     });
   }
 
-  return { planRecapWeek, recapSourceSpan, computeRecapWeek, renderRecap, recapPosts, deliverRecapFiles, recapPaths };
+  // The steps that read a whole history or write files heartbeat, so a dead worker's step is retried within seconds.
+  return {
+    planRecapWeek,
+    recapSourceSpan: beating(recapSourceSpan),
+    computeRecapWeek: beating(computeRecapWeek),
+    renderRecap: beating(renderRecap),
+    recapPosts,
+    deliverRecapFiles: beating(deliverRecapFiles),
+    recapPaths,
+  };
+}
+
+/** The activity `fn`, heartbeating while it runs (`withHeartbeats`). */
+function beating<I, O>(fn: (input: I) => Promise<O>): (input: I) => Promise<O> {
+  return (input) => withHeartbeats(() => fn(input));
 }
 
 /** An export file's version: its real path, size and modification time (a folder stands for its result.json). */

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
-import { basename, dirname, isAbsolute } from 'node:path';
+import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { Context } from '@temporalio/activity';
 import { BadInputError, type ChatInfo, type Delivery, type HistoryQuery, type HistoryRef, type HistorySource, type JobSource, type Summary } from '../domain';
@@ -11,6 +11,7 @@ import { MAX_MESSAGE_CHARS, TelegramHistorySource, type ChatRef, type TelegramPo
 import { createExtractActivities, type ExtractHeartbeat, type ExtractInput, type ExtractOutput } from './extract';
 import { csvRow } from './csv';
 import { withFailureMapping, type FailureMappingOptions } from './failures';
+import { withHeartbeats } from './heartbeat';
 
 /** What the Telegram activities of one account need. The account worker builds them over the live port. */
 export interface TelegramActivityDeps {
@@ -20,6 +21,8 @@ export interface TelegramActivityDeps {
   telegram: TelegramPort;
   /** The artifact store the general worker reads too (history pages, summaries, delivery records). */
   store: ArtifactStore;
+  /** The only folder exports are written to (config OUTPUT_DIR): a run names a file, never where it goes. */
+  outputDir: string;
   /** Flood waits up to this many seconds are retried by Temporal, longer ones slept by the workflow. */
   floodTimerThresholdSeconds?: number;
   /** How often a running extraction heartbeats, in ms. */
@@ -85,15 +88,29 @@ function recordKey(folder: string, deliveryKey: string): string {
   return `${folder}/${safe}.json`;
 }
 
-function checkOutputPath(path: string): void {
-  if (!isAbsolute(path)) throw new BadInputError(`The output path ${JSON.stringify(path)} is not absolute`, 'The starter resolves it before the run starts');
+/**
+ * Where an export named `path` is written: a bare file name goes into the worker's output folder; a path is taken
+ * only when it already lies inside that folder. Anything else (another folder, `..`) is refused: a client of the
+ * namespace must not be able to make the worker write where it likes.
+ */
+export function exportFilePath(outputDir: string, path: string): string {
+  const root = resolve(outputDir);
+  const target = isAbsolute(path) ? resolve(path) : resolve(root, path);
+  const inside = relative(root, target);
+  const plainName = !isAbsolute(path) && basename(path) === path && path !== '.' && path !== '..';
+  if ((plainName || isAbsolute(path)) && inside !== '' && !inside.startsWith('..') && !isAbsolute(inside)) return target;
+  throw new BadInputError(
+    `The export file ${JSON.stringify(path)} is outside this worker's output folder (${root})`,
+    'Name a file (members.csv): the worker writes it into its OUTPUT_DIR, and the CLI copies it where you asked',
+  );
 }
 
 /** Writes lines to `path` through a temporary file renamed into place: a retry replaces, a crash leaves no half file. */
 async function writeLines(path: string, lines: AsyncIterable<string>): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   const tmp = `${path}.${randomUUID().slice(0, 8)}.tmp`;
-  const out = createWriteStream(tmp);
+  // Members and messages are chat data: the owner's only.
+  const out = createWriteStream(tmp, { mode: 0o600 });
   try {
     for await (const line of lines) if (!out.write(line)) await new Promise<void>((r) => out.once('drain', () => r()));
     out.end();
@@ -158,6 +175,7 @@ export function createTelegramActivities(deps: TelegramActivityDeps) {
 
   const base = createExtractActivities({
     store,
+    outputDir: deps.outputDir,
     openSource,
     llm: null,
     ...(deps.floodTimerThresholdSeconds !== undefined ? { floodTimerThresholdSeconds: deps.floodTimerThresholdSeconds } : {}),
@@ -261,7 +279,7 @@ export function createTelegramActivities(deps: TelegramActivityDeps) {
   async function exportMembersCsv(input: { account: string; chat: string; path: string; includePhone?: boolean }): Promise<{ members: number; path: string; chat: ChatInfo }> {
     return withFailureMapping(async () => {
       ownSource({ kind: 'telegram', account: input.account, chat: input.chat });
-      checkOutputPath(input.path);
+      const path = exportFilePath(deps.outputDir, input.path);
       const ref = await resolveChat(input.chat);
       const chat = await telegram.chatInfo(ref, { signal: cancellation() });
       const includePhone = input.includePhone === true;
@@ -277,18 +295,18 @@ export function createTelegramActivities(deps: TelegramActivityDeps) {
         }
       }
       try {
-        await writeLines(input.path, lines());
+        await writeLines(path, lines());
       } finally {
         clearInterval(timer);
       }
-      return { members, path: input.path, chat };
+      return { members, path, chat };
     }, failureOptions);
   }
 
   /** Writes a stored history to a JSONL file (`path`, absolute, on this worker's machine), one message a line. */
   async function writeHistoryFile(input: { history: HistoryRef; path: string }): Promise<{ messages: number; path: string }> {
     return withFailureMapping(async () => {
-      checkOutputPath(input.path);
+      const path = exportFilePath(deps.outputDir, input.path);
       let messages = 0;
       async function* lines(): AsyncIterable<string> {
         for await (const m of readHistory(store, input.history)) {
@@ -296,12 +314,22 @@ export function createTelegramActivities(deps: TelegramActivityDeps) {
           yield `${JSON.stringify(m)}\n`;
         }
       }
-      await writeLines(input.path, lines());
-      return { messages, path: input.path };
+      await writeLines(path, lines());
+      return { messages, path };
     }, failureOptions);
   }
 
-  return { extractHistory, postToChat, postStatus, deliverSummaryToChat, exportMembersCsv, writeHistoryFile };
+  // Posting waits on the limiter and on Telegram: heartbeats on a timer keep a live post from timing out and let a
+  // dead worker's post be retried (it resumes from its record) within seconds. Extraction and the members export
+  // heartbeat their own progress.
+  return {
+    extractHistory,
+    postToChat: (input: PostToChatInput) => withHeartbeats(() => postToChat(input)),
+    postStatus: (input: Parameters<typeof postStatus>[0]) => withHeartbeats(() => postStatus(input)),
+    deliverSummaryToChat: (input: Parameters<typeof deliverSummaryToChat>[0]) => withHeartbeats(() => deliverSummaryToChat(input)),
+    exportMembersCsv,
+    writeHistoryFile: (input: Parameters<typeof writeHistoryFile>[0]) => withHeartbeats(() => writeHistoryFile(input)),
+  };
 }
 
 /** The activities of an account worker. Workflows import this type only. */

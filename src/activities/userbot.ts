@@ -1,5 +1,5 @@
 import { Context } from '@temporalio/activity';
-import { defaultPayloadConverter } from '@temporalio/common';
+import { decodePayload } from '../temporal';
 import { BadInputError, type ChatInfo, type JobProgress, type Summary } from '../domain';
 import { fileStem, renderMarkdown } from '../deliver';
 import { summaryKey } from './digest';
@@ -46,7 +46,8 @@ export function createUserbotActivities(deps: UserbotActivityDeps) {
    * cannot say (not picked up yet, or closed).
    */
   async function jobProgress(input: { jobId: string }): Promise<JobProgress | null> {
-    const handle = Context.current().client.workflow.getHandle(input.jobId);
+    const client = Context.current().client;
+    const handle = client.workflow.getHandle(input.jobId);
     let progress: JobProgress;
     try {
       progress = await handle.query<JobProgress>('progress');
@@ -57,7 +58,7 @@ export function createUserbotActivities(deps: UserbotActivityDeps) {
     const description = await handle.describe();
     for (const pending of description.raw.pendingActivities ?? []) {
       const payload = pending.heartbeatDetails?.payloads?.[0];
-      const beat = payload ? defaultPayloadConverter.fromPayload<ExtractHeartbeat>(payload) : undefined;
+      const beat = payload ? await decodePayload<ExtractHeartbeat>(client, payload) : undefined;
       if (typeof beat?.messages === 'number') progress = { ...progress, messages: beat.messages };
     }
     return progress;

@@ -1,5 +1,6 @@
 import { config as readDotenv } from 'dotenv';
 import { z } from 'zod';
+import { parseCodecKeys } from '../codec';
 
 const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
 const num = (def: number, min = 0) => z.coerce.number().min(min).default(def);
@@ -94,6 +95,16 @@ export const ConfigSchema = z.object({
   BACKUP_KEEP: int(7, 1),
   /** 32 random bytes, base64 (`openssl rand -base64 32`): the AES-256-GCM key of the backups. Never logged. */
   BACKUP_KEY: optional(),
+  // Payload encryption
+  /**
+   * AES-256-GCM keys of the payload codec, `id:<base64 of 32 bytes>` separated by commas; the first encrypts, all
+   * decrypt (rotation). Unset: payloads are stored in Temporal as they are.
+   */
+  TEMPORAL_CODEC_KEYS: optional().superRefine((v, ctx) => {
+    if (v !== undefined) for (const problem of parseCodecKeys(v).problems) ctx.addIssue({ code: 'custom', message: problem });
+  }),
+  /** Bearer token the codec endpoint (`/codec/decode`, for the Web UI) requires; unset turns the endpoint off. */
+  CODEC_AUTH_TOKEN: optional(),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 

@@ -1,4 +1,4 @@
-import { mkdir, writeFile, rename } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { ChatInfo, Summary } from '../domain';
 import { messageLink } from '../domain';
@@ -40,20 +40,27 @@ export function fileStem(title: string, jobId: string): string {
   return `${slug(title, Math.min(SLUG_CHARS, MAX_STEM_CHARS - id.length - 1))}-${id}`;
 }
 
+/** Result files hold chat text: readable by the worker's user only, like everything else it stores. */
+const FILE_MODE = 0o600;
+const DIR_MODE = 0o700;
+
 async function writeAtomic(path: string, body: string): Promise<void> {
   const tmp = `${path}.tmp`;
-  await writeFile(tmp, body);
+  // A temporary file left by a crash keeps its old mode on reopen: remove it so the mode below applies.
+  await rm(tmp, { force: true });
+  await writeFile(tmp, body, { mode: FILE_MODE });
   await rename(tmp, path);
 }
 
 /**
  * Writes a summary to the output folder as Markdown and JSON (with each point's links resolved). Files are named
  * after the chat and the whole job id (see {@link fileStem}): delivering the same job again (a retry) replaces them,
- * another run of the same chat writes its own.
+ * another run of the same chat writes its own. `dir` is the worker's OUTPUT_DIR, never a run's input: names are
+ * slugs, so nothing a run says can place a file outside it. Files are 0600, folders it creates 0700.
  */
 export async function deliverToFiles(opts: { dir: string; jobId: string; chat: ChatInfo; summary: Summary }): Promise<string[]> {
   const dir = resolve(opts.dir);
-  await mkdir(dir, { recursive: true });
+  await mkdir(dir, { recursive: true, mode: DIR_MODE });
   const base = join(dir, fileStem(opts.chat.title, opts.jobId));
   const json = {
     chat: opts.chat,

@@ -40,7 +40,11 @@ export const JobSource = z.discriminatedUnion('kind', [ExportSource, TelegramSou
 export type JobSource = z.infer<typeof JobSource>;
 
 export const Delivery = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('files'), dir: z.string().min(1) }),
+  /**
+   * Markdown and JSON files in the worker's OUTPUT_DIR: the worker decides where it writes. `dir` is what runs and
+   * schedules made before that carried; it is not used (the run's notes say where the files went).
+   */
+  z.object({ kind: z.literal('files'), dir: z.string().min(1).optional() }),
   /** Posted to a Telegram chat by `account` (split at 4096 characters, a status message edited in place). */
   z.object({ kind: z.literal('telegram'), account: AccountName, chat: z.string().trim().min(1, 'no chat given') }),
 ]);

@@ -73,11 +73,18 @@ export function listenOn(server: Server, opts: { port: number; host: string; por
 }
 
 /**
- * The operations endpoint of a worker: `GET /metrics` and `GET /healthz` (see {@link serveOps}). Nothing else is
- * served.
+ * The operations endpoint of a worker: `GET /metrics` and `GET /healthz` (see {@link serveOps}), and the codec
+ * endpoint when given. Nothing else is served.
  */
-export async function startOpsServer(opts: { port: number; host: string; checks: HealthCheck[] }): Promise<OpsServer> {
+export async function startOpsServer(opts: {
+  port: number;
+  host: string;
+  checks: HealthCheck[];
+  /** Serves `/codec/encode` and `/codec/decode` for the Web UI (`createCodecHandler` of src/codec), when given. */
+  codec?: (req: IncomingMessage, res: ServerResponse) => void;
+}): Promise<OpsServer> {
   const server: Server = createServer((req, res) => {
+    if (opts.codec && (req.url ?? '/').startsWith('/codec/')) return opts.codec(req, res);
     if (serveOps(req, res, opts.checks)) return;
     res.writeHead(req.method === 'GET' ? 404 : 405).end();
   });

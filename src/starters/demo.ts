@@ -9,7 +9,7 @@ import { isListening, startTemporal, type TemporalDevServer } from '../devstack'
 import { describeError } from '../domain';
 import { llmSettingsFromConfig } from '../llm';
 import { LocalArtifactStore } from '../store';
-import { connectClient, connectWorker, runUrl } from '../temporal';
+import { connectClient, connectWorker, dataConverterFromConfig, runUrl } from '../temporal';
 import { createGeneralWorker, openJobSource } from '../workers';
 import { startSummarize } from './jobs';
 import { printResult, watchRun } from './cli/run-output';
@@ -112,10 +112,11 @@ async function runSample(config: Config): Promise<void> {
       connection: workerConnection,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
-      deps: { store: new LocalArtifactStore(config.DATA_DIR), openSource: openJobSource, llm: llmSettingsFromConfig(config) },
+      dataConverter: dataConverterFromConfig(config),
+      deps: { store: new LocalArtifactStore(config.DATA_DIR), outputDir: config.OUTPUT_DIR, openSource: openJobSource, llm: llmSettingsFromConfig(config) },
     });
     await worker.runUntil(async () => {
-      const handle = await startSummarize(client!, config, { source: { kind: 'export', path: SAMPLE }, delivery: { kind: 'files', dir: resolve(config.OUTPUT_DIR) } }, 'sample-cohort');
+      const handle = await startSummarize(client!, config, { source: { kind: 'export', path: SAMPLE }, delivery: { kind: 'files' } }, 'sample-cohort');
       const url = runUrl(config, handle.workflowId, handle.firstExecutionRunId);
       log(`run ${handle.workflowId} started; watch it at ${url}`);
       const result = await watchRun(handle);

@@ -12,7 +12,8 @@ export const EXPORT_MESSAGES_WORKFLOW = 'exportMessages';
 
 const AccountName = z.string().regex(/^[A-Za-z0-9_-]+$/, 'an account name holds only letters, digits, _ and -');
 const IsoDate = z.iso.datetime({ offset: true }).or(z.iso.date());
-const AbsolutePath = z.string().refine((p) => p.startsWith('/'), 'an absolute path');
+// A file name (the worker writes it into its OUTPUT_DIR) or an absolute path inside that folder; the worker checks which.
+const AbsolutePath = z.string().refine((p) => p.startsWith('/') || /^[^/\\]+$/.test(p), 'a file name, or an absolute path in the worker\'s OUTPUT_DIR');
 
 /** What an `exportMembers` run takes (the workflow's `ExportMembersInput`), checked before a start or a rerun. */
 export const ExportMembersInputSchema = z.object({

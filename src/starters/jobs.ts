@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { defaultPayloadConverter, isGrpcServiceError, ServiceError, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { isGrpcServiceError, ServiceError, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { Config } from '../config';
 import { BadInputError, JobInput, type JobProgress, type JobResult } from '../domain';
 import { slug } from '../deliver';
 import type { ExtractHeartbeat } from '../activities';
+import { decodePayload } from '../temporal';
 import type { summarizeChat } from '../workflows';
 import { EXPORT_MEMBERS_WORKFLOW, EXPORT_MESSAGES_WORKFLOW } from './export-jobs';
 import { describeIssues } from './input-issues';
@@ -57,7 +58,7 @@ export async function readProgress(handle: WorkflowHandle): Promise<JobProgress 
     for (const pending of description.raw.pendingActivities ?? []) {
       const payload = pending.heartbeatDetails?.payloads?.[0];
       if (!payload) continue;
-      const beat = defaultPayloadConverter.fromPayload<ExtractHeartbeat>(payload);
+      const beat = await decodePayload<ExtractHeartbeat>(handle.client, payload);
       if (typeof beat?.messages === 'number') progress = { ...progress, messages: beat.messages };
     }
   }
@@ -134,7 +135,7 @@ export async function findRun(client: Client, workflowId: string): Promise<Start
       taskQueue: d.taskQueue,
       status: d.status.name,
       scheduledAt: d.typedSearchAttributes.get(SCHEDULED_START) ?? d.startTime,
-      input: payload ? defaultPayloadConverter.fromPayload(payload) : undefined,
+      input: payload ? await decodePayload(client, payload) : undefined,
     };
   } catch (err) {
     if (isNotFound(err)) throw noSuchRun(workflowId, err);

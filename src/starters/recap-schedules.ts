@@ -14,6 +14,7 @@ import { lastCompletedWeek, parseWeekId, shiftWeek } from '../recap';
 import type { weeklyRecap } from '../workflows';
 import { checkJobSource } from './check-source';
 import { describeIssues } from './input-issues';
+import { copyResultFiles } from './copy-results';
 
 export const RECAP_WORKFLOW = 'weeklyRecap';
 
@@ -275,15 +276,15 @@ export interface BackfillOptions {
    * account). By default a backfill writes files only, so a group is not flooded with old recaps.
    */
   post?: 'schedule' | { chat: string; account?: string };
-  /** Output folder of a backfill that does not post. */
-  outDir: string;
+  /** A folder to copy each week's files into (the worker writes them into its OUTPUT_DIR). */
+  outDir?: string;
   now?: Date;
   /** Hears each week as it finishes. */
   onWeek?: (result: RecapResult) => void;
 }
 
 function backfillDelivery(name: string, scheduled: Delivery, opts: BackfillOptions): Delivery {
-  if (opts.post === undefined) return { kind: 'files', dir: opts.outDir };
+  if (opts.post === undefined) return { kind: 'files' };
   if (opts.post === 'schedule') {
     if (scheduled.kind !== 'telegram') throw new BadInputError(`the schedule of ${name} writes files, it posts nowhere`, 'name the group: --post-to <chat> --account <name>');
     return scheduled;
@@ -309,7 +310,8 @@ export async function backfillRecaps(client: Client, name: string, weeks: number
   const results: RecapResult[] = [];
   for (let i = weeks - 1; i >= 0; i--) {
     const handle = await startRecap(client, schedule.taskQueue, { cohort: schedule.input.cohort, week: shiftWeek(last, i), delivery });
-    const result = await handle.result();
+    const done = await handle.result();
+    const result = opts.outDir !== undefined ? { ...done, files: await copyResultFiles(done.files, opts.outDir) } : done;
     opts.onWeek?.(result);
     results.push(result);
   }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { ArtifactRef } from '../domain';
 import { BadInputError } from '../domain';
@@ -25,12 +25,32 @@ export interface ArtifactStore {
 
 const KEY = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
 
+/** Chat data is its owner's only: folders 0700, files 0600 (whatever the umask), as session files are. */
+export const PRIVATE_DIR_MODE = 0o700;
+export const PRIVATE_FILE_MODE = 0o600;
+
 /** The artifact store on a local (or mounted) folder. Writes go to a temporary file renamed into place. */
 export class LocalArtifactStore implements ArtifactStore {
   readonly root: string;
+  private rootPrivate: Promise<void> | undefined;
 
   constructor(root: string) {
     this.root = resolve(root);
+  }
+
+  /**
+   * The root folder, created 0700 or tightened to 0700 once: a store written by an older version (world-readable
+   * folders) is closed to others by its root, without walking it.
+   */
+  private privateRoot(): Promise<void> {
+    this.rootPrivate ??= (async () => {
+      await mkdir(this.root, { recursive: true, mode: PRIVATE_DIR_MODE });
+      await chmod(this.root, PRIVATE_DIR_MODE);
+    })().catch((err: unknown) => {
+      this.rootPrivate = undefined;
+      throw err;
+    });
+    return this.rootPrivate;
   }
 
   pathOf(key: string): string {
@@ -42,9 +62,10 @@ export class LocalArtifactStore implements ArtifactStore {
 
   async put(key: string, data: string | Uint8Array): Promise<ArtifactRef> {
     const path = this.pathOf(key);
-    await mkdir(dirname(path), { recursive: true });
+    await this.privateRoot();
+    await mkdir(dirname(path), { recursive: true, mode: PRIVATE_DIR_MODE });
     const tmp = `${path}.${randomUUID()}.tmp`;
-    await writeFile(tmp, data);
+    await writeFile(tmp, data, { mode: PRIVATE_FILE_MODE });
     await rename(tmp, path);
     return { key, bytes: typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength };
   }

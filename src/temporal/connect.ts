@@ -2,6 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { Config } from '../config';
 import { TransportError } from '../domain';
+import { dataConverterFromConfig } from './data-converter';
 
 type TemporalSettings = Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE' | 'TEMPORAL_API_KEY' | 'TEMPORAL_TLS'>;
 
@@ -23,10 +24,12 @@ const connectionOptions = (config: TemporalSettings) => ({
  * that has just started the server itself (the demo) gives it longer, as a fresh dev server on a busy machine can
  * listen seconds before it answers.
  */
-export async function connectClient(config: TemporalSettings, opts: { connectTimeoutMs?: number } = {}): Promise<Client> {
+export async function connectClient(config: TemporalSettings & Pick<Config, 'TEMPORAL_CODEC_KEYS'>, opts: { connectTimeoutMs?: number } = {}): Promise<Client> {
   try {
     const connection = await Connection.connect({ ...connectionOptions(config), connectTimeout: opts.connectTimeoutMs ?? 5000 });
-    return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+    // The same codec as the workers: inputs go out encrypted, results come back readable.
+    const dataConverter = dataConverterFromConfig(config);
+    return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, ...(dataConverter ? { dataConverter } : {}) });
   } catch (err) {
     throw unreachable(config, err);
   }

@@ -20,7 +20,7 @@ export interface TemporalAccess {
   close(): Promise<void>;
 }
 
-type TemporalSettings = Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE' | 'TEMPORAL_API_KEY' | 'TEMPORAL_TLS'>;
+type TemporalSettings = Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE' | 'TEMPORAL_API_KEY' | 'TEMPORAL_TLS' | 'TEMPORAL_CODEC_KEYS'>;
 
 function isUnreachable(err: unknown): boolean {
   const grpc = err instanceof ServiceError ? err.cause : err;

@@ -5,7 +5,7 @@ import { createLimiter, createLimiterRedis, limiterOptionsFromConfig } from '../
 import { collectProcessMetrics, diskCheck, redisCheck, startOpsServer, workerCheck, type OpsServer } from '../observability';
 import { LocalArtifactStore } from '../store';
 import { accountDepsFromConfig, openTelegramAccount, telegramCredentials } from '../telegram';
-import { connectWorker } from '../temporal';
+import { connectWorker, dataConverterFromConfig } from '../temporal';
 import { startAccountWorker } from './account-worker';
 import { installRuntimeMetrics } from './runtime-metrics';
 
@@ -42,7 +42,9 @@ async function main(): Promise<void> {
         account,
         open: () => openTelegramAccount(deps),
         store: new LocalArtifactStore(config.DATA_DIR),
+        outputDir: config.OUTPUT_DIR,
         floodTimerThresholdSeconds: config.FLOOD_WAIT_TIMER_THRESHOLD_SECONDS,
+        dataConverter: dataConverterFromConfig(config, { warn: (m: string) => process.stderr.write(`${m}\n`) }),
       });
       let ops: OpsServer | undefined;
       if (config.ACCOUNT_METRICS_PORT !== 0) {

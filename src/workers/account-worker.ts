@@ -1,4 +1,4 @@
-import { Worker, type NativeConnection } from '@temporalio/worker';
+import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createTelegramActivities, createUserbotActivities, type LimiterStatsReader } from '../activities';
 import { accountTaskQueue } from '../domain';
 import type { ArtifactStore } from '../store';
@@ -14,12 +14,16 @@ export interface AccountWorkerOptions {
   /** Takes the lease (refused with `SessionInUseError` while another process holds it), then connects. */
   open(): Promise<OpenAccount>;
   store: ArtifactStore;
+  /** Where exports are written (config OUTPUT_DIR); a run names only the file. */
+  outputDir: string;
   floodTimerThresholdSeconds?: number;
   heartbeatEveryMs?: number;
   /** Epoch ms, for the trailing window of incremental syncs. */
   now?: () => number;
   /** The limiter's statistics of the account, for the userbot's `/limits`. */
   limiterStats?: LimiterStatsReader;
+  /** The payload codec of TEMPORAL_CODEC_KEYS (`dataConverterFromConfig`); plain payloads when absent. */
+  dataConverter?: WorkerOptions['dataConverter'];
 }
 
 /** The account's Telegram activities plus the userbot conversations' (replies, result files). */
@@ -56,10 +60,12 @@ export async function startAccountWorker(opts: AccountWorkerOptions): Promise<Ru
       connection: opts.connection,
       namespace: opts.namespace,
       taskQueue,
+      ...(opts.dataConverter ? { dataConverter: opts.dataConverter } : {}),
       activities: withUserbot({
         account: opts.account,
         telegram: account.telegram,
         store: opts.store,
+        outputDir: opts.outputDir,
         ...(opts.floodTimerThresholdSeconds !== undefined ? { floodTimerThresholdSeconds: opts.floodTimerThresholdSeconds } : {}),
         ...(opts.heartbeatEveryMs !== undefined ? { heartbeatEveryMs: opts.heartbeatEveryMs } : {}),
         ...(opts.now ? { now: opts.now } : {}),

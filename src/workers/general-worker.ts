@@ -14,12 +14,15 @@ export function createGeneralWorker(opts: {
   taskQueue: string;
   deps: ActivityDeps;
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** The payload codec of TEMPORAL_CODEC_KEYS (`dataConverterFromConfig`); plain payloads when absent. */
+  dataConverter?: WorkerOptions['dataConverter'];
 }): Promise<Worker> {
   return Worker.create({
     connection: opts.connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
     activities: createActivities(opts.deps),
+    ...(opts.dataConverter ? { dataConverter: opts.dataConverter } : {}),
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     // Two cores: a few activities at a time keep extraction and summaries from starving each other.
     maxConcurrentActivityTaskExecutions: 8,

@@ -5,7 +5,7 @@ import { createLimiterRedis } from '../limiter';
 import { llmSettingsFromConfig } from '../llm';
 import { collectProcessMetrics, diskCheck, redisCheck, startOpsServer, workerCheck, type OpsServer } from '../observability';
 import { LocalArtifactStore } from '../store';
-import { connectWorker } from '../temporal';
+import { codecHandlerFromConfig, connectWorker, dataConverterFromConfig } from '../temporal';
 import { createGeneralWorker } from './general-worker';
 import { installRuntimeMetrics } from './runtime-metrics';
 import { openJobSource } from './sources';
@@ -25,8 +25,10 @@ async function main(): Promise<void> {
       connection,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
+      dataConverter: dataConverterFromConfig(config, { warn: (m: string) => process.stderr.write(`${m}\n`) }),
       deps: {
         store,
+        outputDir: config.OUTPUT_DIR,
         maintenance: maintenanceDepsFromConfig(config, redis, store),
         openSource: openJobSource,
         llm: llmSettingsFromConfig(config),
@@ -39,6 +41,7 @@ async function main(): Promise<void> {
         port: config.METRICS_PORT,
         host: config.METRICS_HOST,
         checks: [workerCheck(worker), redisCheck(redis), diskCheck(config.DATA_DIR)],
+        ...(config.CODEC_AUTH_TOKEN ? { codec: codecHandlerFromConfig(config) } : {}),
       });
     }
     const endpoint = ops ? `; /metrics and /healthz on ${config.METRICS_HOST}:${ops.port}` : '';

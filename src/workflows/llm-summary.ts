@@ -1,12 +1,14 @@
 import { ActivityFailure, ApplicationFailure, proxyActivities } from '@temporalio/workflow';
 import type { createLlmActivities, LlmFailureType, LlmPartial } from '../activities/llm';
 import type { ChatInfo, HistoryRef, TokenUsage } from '../domain';
+import { HEARTBEAT_TIMEOUT } from './heartbeat-timeout';
 
 type LlmActivities = ReturnType<typeof createLlmActivities>;
 
 /** Reading and chunking a long history takes a while; it calls no model. */
 const planning = proxyActivities<LlmActivities>({
   startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
   retry: { initialInterval: '2s', maximumAttempts: 3 },
 });
 
@@ -16,6 +18,7 @@ const planning = proxyActivities<LlmActivities>({
  */
 const calling = proxyActivities<LlmActivities>({
   startToCloseTimeout: '15 minutes',
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 10 },
 });
 

@@ -4,18 +4,20 @@ import type { JobInput, JobProgress, JobResult, TokenUsage } from '../domain';
 import { accountActivities, extractChat, NON_RETRYABLE } from './extract-chat';
 import { showWaits, withFloodWaits } from './flood-wait';
 import { droppedIdsNote, llmSummarize } from './llm-summary';
+import { HEARTBEAT_TIMEOUT } from './heartbeat-timeout';
 
 /** Where a job is: the CLI's progress bar and `tgpulse runs` ask this. */
 export const progressQuery = defineQuery<JobProgress>('progress');
 
 const steps = proxyActivities<Activities>({
   startToCloseTimeout: '15 minutes',
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: NON_RETRYABLE },
 });
 
 const DELIVERY_OPTIONS = {
   startToCloseTimeout: '15 minutes',
-  heartbeatTimeout: '1 minute',
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: NON_RETRYABLE },
 } as const;
 
@@ -65,7 +67,10 @@ export async function summarizeChat(input: JobInput): Promise<JobResult> {
     await status(`Summary of "${chat.title}" (${history.messages} history entries): ${messageIds.length} message(s) below.`);
     notes.push(`Posted ${messageIds.length} message(s) to ${toTelegram.chat} as account "${toTelegram.account}".`);
   } else {
-    files = (await steps.deliverSummary({ jobId, chat, summaryKey, delivery: input.delivery })).files;
+    const delivered = await steps.deliverSummary({ jobId, chat, summaryKey, delivery: input.delivery });
+    files = delivered.files;
+    // Absent from results of workers from before the worker decided where it writes.
+    notes.push(...(delivered.notes ?? []));
   }
   progress.phase = 'done';
   return { jobId, chat, messages: history.messages, model: summarizer.model, ...(usage ? { usage } : {}), files, notes };

@@ -6,6 +6,7 @@ import { accountTaskQueue } from '../domain';
 import { extractChat, NON_RETRYABLE } from './extract-chat';
 import { showWaits, withFloodWaits } from './flood-wait';
 import { droppedIdsNote, llmSummarize } from './llm-summary';
+import { HEARTBEAT_TIMEOUT } from './heartbeat-timeout';
 
 /** Where a recap is; the same query name as `summarizeChat`'s, so `tgpulse` reads both alike. */
 export const recapProgressQuery = defineQuery<RecapProgress>('progress');
@@ -15,6 +16,7 @@ const SCHEDULED_START = defineSearchAttributeKey('TemporalScheduledStartTime', S
 
 const steps = proxyActivities<Activities>({
   startToCloseTimeout: '15 minutes',
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: NON_RETRYABLE },
 });
 
@@ -109,6 +111,7 @@ export async function weeklyRecap(input: RecapInput): Promise<RecapResult> {
     const telegram = proxyActivities<Pick<TelegramActivities, 'postToChat'>>({
       taskQueue: accountTaskQueue(info.taskQueue, delivery.account),
       startToCloseTimeout: '10 minutes',
+      heartbeatTimeout: HEARTBEAT_TIMEOUT,
       retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: NON_RETRYABLE },
     });
     const posts = await steps.recapPosts({ textKey: rendered.textKey });
@@ -119,7 +122,10 @@ export async function weeklyRecap(input: RecapInput): Promise<RecapResult> {
     posted = [...image.messageIds, ...text.messageIds];
     files = (await steps.recapPaths({ keys: [rendered.pngKey, rendered.markdownKey] })).files;
   } else {
-    files = (await steps.deliverRecapFiles({ chatId: computed.chatId, week: plan.week, chat, dir: delivery.dir })).files;
+    // The worker writes into its own OUTPUT_DIR; a folder the input names only earns a note.
+    const delivered = await steps.deliverRecapFiles({ chatId: computed.chatId, week: plan.week, chat, ...(delivery.dir ? { dir: delivery.dir } : {}) });
+    files = delivered.files;
+    notes.push(...(delivered.notes ?? []));
   }
 
   progress.phase = 'done';

@@ -31,6 +31,7 @@ beforeAll(async () => {
   const store = new LocalArtifactStore(join(dir, 'data'));
   tw = await startTestWorker({
     store,
+    outputDir: join(dir, 'out'),
     openSource: openJobSource,
     llm: null,
     maintenance: {

@@ -47,7 +47,7 @@ describe('weeklyRecap over weeks the export holds, partly holds, or does not hol
       mkdirSync(join(path, '..'), { recursive: true });
       writeFileSync(path, JSON.stringify(body, null, 1));
     }
-    tw = await startTestWorker({ store, openSource: openJobSource, llm: null });
+    tw = await startTestWorker({ outputDir: join(dir, 'out'), store, openSource: openJobSource, llm: null });
   });
   afterAll(async () => {
     await tw?.stop();

@@ -20,7 +20,7 @@ describe('weeklyRecap with an LLM endpoint configured', () => {
     dir = mkdtempSync(join(tmpdir(), 'tgpulse-recap-llm-'));
     fake = await startFakeOpenAi({ apiKey: 'sk-test-key' });
     const config = loadConfig({ OPENAI_BASE_URL: fake.baseUrl, OPENAI_API_KEY: 'sk-test-key', LLM_MODEL: 'fake-model', LLM_CONTEXT_TOKENS: '32000' });
-    tw = await startTestWorker({ store: new LocalArtifactStore(join(dir, 'data')), openSource: openJobSource, llm: llmSettingsFromConfig(config) });
+    tw = await startTestWorker({ outputDir: join(dir, 'out'), store: new LocalArtifactStore(join(dir, 'data')), openSource: openJobSource, llm: llmSettingsFromConfig(config) });
   });
   afterAll(async () => {
     await tw?.stop();

@@ -17,7 +17,7 @@ describe('tgpulse recap', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'tgpulse-recap-cli-'));
     const store = new LocalArtifactStore(join(dir, 'data'));
-    tw = await startTestWorker({ store, openSource: openJobSource, llm: null });
+    tw = await startTestWorker({ outputDir: join(dir, 'out'), store, openSource: openJobSource, llm: null });
     // A cwd without .env; the CLI's runs go to this suite's worker, and it reads the worker's store.
     env = { TEMPORAL_ADDRESS: testStack().temporalAddress, TEMPORAL_TASK_QUEUE: tw.taskQueue, DATA_DIR: join(dir, 'data'), OUTPUT_DIR: join(dir, 'out') };
   });

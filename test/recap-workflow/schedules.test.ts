@@ -43,7 +43,7 @@ describe('recap schedules on the real Temporal dev server', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'tgpulse-recap-sched-'));
     store = new LocalArtifactStore(join(dir, 'data'));
-    tw = await startTestWorker({ store, openSource: openJobSource, llm: null });
+    tw = await startTestWorker({ outputDir: join(dir, 'out'), store, openSource: openJobSource, llm: null });
   });
   afterAll(async () => {
     await deleteRecapSchedule(tw.client, name).catch(() => undefined);

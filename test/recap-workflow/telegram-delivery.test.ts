@@ -26,9 +26,9 @@ describe('a recap posted into the group through the account worker', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'tgpulse-recap-tg-'));
     store = new LocalArtifactStore(join(dir, 'data'));
-    tw = await startTestWorker({ store, openSource: openJobSource, llm: null });
+    tw = await startTestWorker({ outputDir: join(dir, 'out'), store, openSource: openJobSource, llm: null });
     connection = await NativeConnection.connect({ address: testStack().temporalAddress });
-    const real = createTelegramActivities({ account: 'organizer', telegram, store });
+    const real = createTelegramActivities({ account: 'organizer', telegram, store, outputDir: tmpdir() });
     accountWorker = await Worker.create({
       connection,
       taskQueue: accountTaskQueue(tw.taskQueue, 'organizer'),

@@ -119,7 +119,7 @@ describe('tgpulse CLI against a running worker', () => {
   let env: Record<string, string>;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'tgpulse-cli-run-'));
-    tw = await startTestWorker({ store: new LocalArtifactStore(join(dir, 'data')), openSource: openJobSource, llm: null });
+    tw = await startTestWorker({ outputDir: join(dir, 'out'), store: new LocalArtifactStore(join(dir, 'data')), openSource: openJobSource, llm: null });
     env = { TEMPORAL_ADDRESS: testStack().temporalAddress, TEMPORAL_TASK_QUEUE: tw.taskQueue, OUTPUT_DIR: join(dir, 'out') };
     writeFileSync(join(dir, '.env'), '# no settings\n');
   });

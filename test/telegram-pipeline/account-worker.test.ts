@@ -69,7 +69,7 @@ describe('the account worker and its lease', () => {
 describe('postToChat', () => {
   test('retried after a failure between parts, it posts each part once, in order', async () => {
     const telegram = new FakeTelegram({ account: 'alice' });
-    const acts = createTelegramActivities({ account: 'alice', telegram, store });
+    const acts = createTelegramActivities({ account: 'alice', telegram, store, outputDir: tmpdir() });
     const long = Array.from({ length: 300 }, (_, i) => `line ${i} of the long recap, with some words to fill it up`).join('\n');
     await store.put('recaps/chart.png', 'png bytes');
     const input = { chat: '@fake_builders', parts: ['Week 12 recap', long], files: [{ key: 'recaps/chart.png', caption: 'Activity' }], deliveryKey: uniqueName('recap:week-12') };
@@ -97,7 +97,7 @@ describe('postToChat', () => {
   });
 
   test('nothing to post, or a chat that is not a chat, fails without a retry', async () => {
-    const acts = createTelegramActivities({ account: 'alice', telegram: new FakeTelegram({ account: 'alice' }), store });
+    const acts = createTelegramActivities({ account: 'alice', telegram: new FakeTelegram({ account: 'alice' }), store, outputDir: tmpdir() });
     const env = quietActivityEnvironment();
     await expect(env.run(acts.postToChat, { chat: '@fake_builders', parts: ['  '], deliveryKey: 'empty' })).rejects.toMatchObject({ type: 'BadInput', nonRetryable: true, message: expect.stringContaining('Nothing to post') });
     await expect(env.run(acts.postToChat, { chat: 't.me/', parts: ['hi'], deliveryKey: 'bad-chat' })).rejects.toMatchObject({ type: 'BadInput', nonRetryable: true });

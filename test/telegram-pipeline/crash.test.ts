@@ -45,7 +45,7 @@ test('an account worker killed with SIGKILL mid-extraction: a fresh one resumes 
   const dir = mkdtempSync(join(tmpdir(), 'tgpulse-tgcrash-'));
   const dataDir = join(dir, 'data');
   const store = new LocalArtifactStore(dataDir);
-  const tw = await startTestWorker({ store, openSource: openJobSource, llm: null });
+  const tw = await startTestWorker({ outputDir: join(dir, 'out'), store, openSource: openJobSource, llm: null });
   const env = { TASK_QUEUE: tw.taskQueue, DATA_DIR: dataDir, KEY_PREFIX: `${uniqueName('crash')}:`, ACCOUNT: 'alice', MESSAGES: String(MESSAGES), RATE_RPS: '40' };
   try {
     const first = spawnAccountWorker(env);

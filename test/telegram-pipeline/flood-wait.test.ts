@@ -41,7 +41,7 @@ test('a 3,600 s flood wait mid-extraction is slept as a durable timer: no call d
     connection: env.nativeConnection,
     namespace: 'default',
     taskQueue,
-    deps: { store, openSource: openJobSource, llm: null },
+    deps: { store, outputDir: join(dir, 'out'), openSource: openJobSource, llm: null },
     ...(bundlePath ? { workflowBundle: { codePath: bundlePath } } : {}),
   });
   const accountWorker = await startFakeAccountWorker({ connection: env.nativeConnection, taskQueue, account, telegram, store, redis, prefix: `${uniqueName('lease')}:`, floodTimerThresholdSeconds: 60 });

@@ -28,7 +28,7 @@ test('incremental sync: the next run reads only newer messages plus the last 48 
   const telegram = new FakeTelegram({ messages: fakeMessages(200), account: 'alice' });
   const lastDate = Date.parse(telegram.messages.at(-1)!.date);
   let now = lastDate + 47 * HOUR;
-  const acts = createTelegramActivities({ account: 'alice', telegram, store, now: () => now });
+  const acts = createTelegramActivities({ account: 'alice', telegram, store, outputDir: tmpdir(), now: () => now });
   const env = new MockActivityEnvironment(undefined, { logger: new DefaultLogger('ERROR') });
   const source = { kind: 'telegram' as const, account: 'alice', chat: '@fake_builders', sync: true };
   const extract = (jobId: string) => env.run(acts.extractHistory, { jobId, source }) as Promise<ExtractOutput>;
@@ -61,7 +61,7 @@ test('incremental sync: the next run reads only newer messages plus the last 48 
 
 test('without sync, the cursor is neither read nor moved', async () => {
   const telegram = new FakeTelegram({ messages: fakeMessages(50), account: 'bob' });
-  const acts = createTelegramActivities({ account: 'bob', telegram, store });
+  const acts = createTelegramActivities({ account: 'bob', telegram, store, outputDir: tmpdir() });
   const env = new MockActivityEnvironment(undefined, { logger: new DefaultLogger('ERROR') });
   const out = (await env.run(acts.extractHistory, { jobId: 'plain-1', source: { kind: 'telegram' as const, account: 'bob', chat: '@fake_builders' } })) as ExtractOutput;
   expect(out.history.messages).toBe(50);
@@ -69,7 +69,7 @@ test('without sync, the cursor is neither read nor moved', async () => {
 });
 
 test('a job for another account is refused, not run on the wrong session', async () => {
-  const acts = createTelegramActivities({ account: 'alice', telegram: new FakeTelegram({ account: 'alice' }), store });
+  const acts = createTelegramActivities({ account: 'alice', telegram: new FakeTelegram({ account: 'alice' }), store, outputDir: tmpdir() });
   const env = new MockActivityEnvironment(undefined, { logger: new DefaultLogger('ERROR') });
   await expect(env.run(acts.extractHistory, { jobId: 'wrong', source: { kind: 'telegram' as const, account: 'bob', chat: '@fake_builders' } })).rejects.toMatchObject({
     type: 'BadInput',

@@ -45,7 +45,7 @@ test('a takeout extraction held back 86,400 s for approval waits as a durable ti
       connection: env.nativeConnection,
       namespace: 'default',
       taskQueue,
-      activities: createActivities({ store, openSource: openJobSource, llm: null }),
+      activities: createActivities({ store, outputDir: join(dir, 'out'), openSource: openJobSource, llm: null }),
       ...(bundlePath ? { workflowBundle: { codePath: bundlePath } } : { workflowsPath: WORKFLOWS_PATH }),
       maxCachedWorkflows: 0,
     });

@@ -49,7 +49,7 @@ describe('web pages in a browser, over real runs', () => {
     writeFileSync(exportPath, JSON.stringify(raw, null, 1));
 
     store = new LocalArtifactStore(dirs.data);
-    tw = await startTestWorker({ store, openSource: openJobSource, llm: null });
+    tw = await startTestWorker({ store, outputDir: dirs.out, openSource: openJobSource, llm: null });
     const delivery = { kind: 'files' as const, dir: dirs.out };
     const handle = await startSummarize(tw.client, { TEMPORAL_TASK_QUEUE: tw.taskQueue }, { source: { kind: 'export', path: exportPath }, delivery }, 'web');
     summarizeId = handle.workflowId;

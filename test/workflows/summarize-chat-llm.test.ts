@@ -29,7 +29,7 @@ describe('summarizeChat with an LLM endpoint (a local server speaking the chat-c
       LLM_PRICE_INPUT_PER_MTOK: '0.15',
       LLM_PRICE_OUTPUT_PER_MTOK: '0.6',
     });
-    tw = await startTestWorker({ store: new LocalArtifactStore(join(dir, 'data')), openSource: openJobSource, llm: llmSettingsFromConfig(config) });
+    tw = await startTestWorker({ outputDir: join(dir, 'out'), store: new LocalArtifactStore(join(dir, 'data')), openSource: openJobSource, llm: llmSettingsFromConfig(config) });
   });
   afterAll(async () => {
     await tw?.stop();
@@ -74,7 +74,7 @@ describe('summarizeChat with an LLM endpoint (a local server speaking the chat-c
 
   test('a wrong API key fails the run at once with a message that says so, and never shows the key', async () => {
     const badConfig = loadConfig({ OPENAI_BASE_URL: fake.baseUrl, OPENAI_API_KEY: 'sk-wrong-secret', LLM_MODEL: 'fake-model' });
-    const bad = await startTestWorker({ store: new LocalArtifactStore(join(dir, 'data2')), openSource: openJobSource, llm: llmSettingsFromConfig(badConfig) });
+    const bad = await startTestWorker({ outputDir: join(dir, 'out'), store: new LocalArtifactStore(join(dir, 'data2')), openSource: openJobSource, llm: llmSettingsFromConfig(badConfig) });
     try {
       const path = join(dir, 'small.json');
       await writeExport(path, { messages: 50, seed: 4 });

@@ -19,7 +19,7 @@ describe('summarizeChat on the real Temporal dev server', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'tgpulse-wf-'));
     store = new LocalArtifactStore(join(dir, 'data'));
-    tw = await startTestWorker({ store, openSource: openJobSource, llm: null });
+    tw = await startTestWorker({ outputDir: join(dir, 'out'), store, openSource: openJobSource, llm: null });
   });
   afterAll(async () => {
     await tw?.stop();

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { ConfigSchema, type Config } from '../../config';
+import { ConfigSchema } from '../../config';
 import { BadInputError } from '../../domain';
 import { checkExport } from '../../export';
 
@@ -43,14 +43,12 @@ export function accountName(value: string): string {
   return value;
 }
 
-/** `--out`, described with the folder it defaults to. */
+/**
+ * `--out`: the worker writes result files into its own OUTPUT_DIR (a run never tells it where); the CLI then copies
+ * them into this folder.
+ */
 export function outOption(what: string): Option {
-  return new Option('--out <dir>', `${what} (default: "${shownDefault('OUTPUT_DIR')}/", from OUTPUT_DIR)`);
-}
-
-/** The output folder a command writes to. */
-export function outDir(config: Pick<Config, 'OUTPUT_DIR'>, out: string | undefined): string {
-  return resolve(out ?? config.OUTPUT_DIR);
+  return new Option('--out <dir>', `${what}: copied there from the worker's OUTPUT_DIR (default: left in "${shownDefault('OUTPUT_DIR')}/")`);
 }
 
 /**

@@ -4,7 +4,7 @@ import { describeError } from '../../domain';
 import { createLimiter, createLimiterRedis, limiterOptionsFromConfig } from '../../limiter';
 import { LocalArtifactStore } from '../../store';
 import { accountDepsFromConfig, telegramCredentials } from '../../telegram';
-import { connectClient, connectWorker } from '../../temporal';
+import { connectClient, connectWorker, dataConverterFromConfig } from '../../temporal';
 import { parseAllowlist } from './access';
 import { startUserbot } from './userbot';
 
@@ -38,9 +38,11 @@ async function main(): Promise<void> {
         account,
         deps,
         store: new LocalArtifactStore(config.DATA_DIR),
+        outputDir: config.OUTPUT_DIR,
         allowlist,
         limiterStats: (name) => guard.getStats(name),
         floodTimerThresholdSeconds: config.FLOOD_WAIT_TIMER_THRESHOLD_SECONDS,
+        dataConverter: dataConverterFromConfig(config, { warn: (m: string) => process.stderr.write(`${m}\n`) }),
         onError: (err, message) => process.stderr.write(`${message ? `Message ${message.id} was not handed on` : 'Catch-up failed'}: ${describeError(err).message}\n`),
       });
       const allowed = allowlist.ids.size + allowlist.usernames.size;

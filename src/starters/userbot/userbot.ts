@@ -3,7 +3,7 @@ import type { NativeConnection } from '@temporalio/worker';
 import type { LimiterStatsReader } from '../../activities';
 import type { ArtifactStore } from '../../store';
 import { openUserbotAccount, type AccountDeps, type IncomingTelegramMessage, type UpdatesCursor } from '../../telegram';
-import { startAccountWorker, type RunningAccountWorker } from '../../workers';
+import { startAccountWorker, type AccountWorkerOptions, type RunningAccountWorker } from '../../workers';
 import type { Allowlist } from './access';
 import { handleMessage } from './listener';
 
@@ -17,11 +17,15 @@ export interface UserbotOptions {
   account: string;
   deps: AccountDeps;
   store: ArtifactStore;
+  /** Where exports are written (config OUTPUT_DIR). */
+  outputDir: string;
   allowlist: Allowlist;
   floodTimerThresholdSeconds?: number;
   heartbeatEveryMs?: number;
   /** The limiter's statistics of the account, for `/limits`. */
   limiterStats?: LimiterStatsReader;
+  /** The payload codec of TEMPORAL_CODEC_KEYS, the same as `client`'s (`dataConverterFromConfig`). */
+  dataConverter?: AccountWorkerOptions['dataConverter'];
   /** How often the watchdog catches up with `updates.getDifference`, in ms (default 30 s). */
   watchdogMs?: number;
   /** Hears a message the listener could not hand on (Temporal down), or a failed catch-up (no message): logged, the userbot goes on. */
@@ -64,10 +68,12 @@ export async function startUserbot(opts: UserbotOptions): Promise<RunningUserbot
     taskQueue: opts.taskQueue,
     account: opts.account,
     store: opts.store,
+    outputDir: opts.outputDir,
     open: () => Promise.resolve(account),
     ...(opts.floodTimerThresholdSeconds !== undefined ? { floodTimerThresholdSeconds: opts.floodTimerThresholdSeconds } : {}),
     ...(opts.heartbeatEveryMs !== undefined ? { heartbeatEveryMs: opts.heartbeatEveryMs } : {}),
     ...(opts.limiterStats ? { limiterStats: opts.limiterStats } : {}),
+    ...(opts.dataConverter ? { dataConverter: opts.dataConverter } : {}),
   });
   const listener = { client: opts.client, taskQueue: opts.taskQueue, account: opts.account, selfId: account.selfId, allowlist: opts.allowlist };
   const recent = new Set<number>();

@@ -3,6 +3,7 @@ import type { TelegramActivities, UserbotActivities } from '../../activities';
 import { accountTaskQueue, type ConversationInput, type ConversationJob, type ConversationRun, type ConversationState } from '../../domain';
 import { NON_RETRYABLE } from '../extract-chat';
 import { withFloodWaits } from '../flood-wait';
+import { HEARTBEAT_TIMEOUT } from '../heartbeat-timeout';
 
 /**
  * What every command handler of a conversation shares: its input, its memory, the account's activities and the
@@ -35,7 +36,7 @@ export function createContext(input: ConversationInput, state: ConversationState
   const tg = proxyActivities<TelegramActivities & UserbotActivities>({
     taskQueue,
     startToCloseTimeout: '10 minutes',
-    heartbeatTimeout: '1 minute',
+    heartbeatTimeout: HEARTBEAT_TIMEOUT,
     retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: NON_RETRYABLE },
   });
   // Progress is best effort: a status that cannot be read is skipped, never a failed job.

@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os';
 import type { NativeConnection } from '@temporalio/worker';
 import type Redis from 'ioredis';
 import type { ArtifactStore } from '../../../src/store';
@@ -22,6 +23,8 @@ export function startFakeAccountWorker(opts: {
   account: string;
   telegram: TelegramPort;
   store: ArtifactStore;
+  /** Where exports go; the system's temporary folder by default (tests write their files in folders under it). */
+  outputDir?: string;
   redis: Redis;
   prefix: string;
   lease?: LeaseOptions;
@@ -34,6 +37,7 @@ export function startFakeAccountWorker(opts: {
     taskQueue: opts.taskQueue,
     account: opts.account,
     store: opts.store,
+    outputDir: opts.outputDir ?? tmpdir(),
     open: fakeOpener(opts),
     heartbeatEveryMs: 200,
     ...(opts.floodTimerThresholdSeconds !== undefined ? { floodTimerThresholdSeconds: opts.floodTimerThresholdSeconds } : {}),

@@ -37,9 +37,9 @@ export async function startLivePipeline<T extends TelegramPort>(opts: {
   const redis = createLimiterRedis(testStack().redisUrl);
   const prefix = `${uniqueName(opts.name)}:`;
   const telegram = opts.telegram(redis, prefix);
-  const tw = await startTestWorker({ store, openSource: openJobSource, llm: null });
+  const tw = await startTestWorker({ store, outputDir: dir, openSource: openJobSource, llm: null });
   const connection = await NativeConnection.connect({ address: testStack().temporalAddress });
-  const account = await startFakeAccountWorker({ connection, taskQueue: tw.taskQueue, account: opts.account, telegram, store, redis, prefix });
+  const account = await startFakeAccountWorker({ connection, taskQueue: tw.taskQueue, account: opts.account, telegram, store, outputDir: dir, redis, prefix });
   return {
     dir,
     store,

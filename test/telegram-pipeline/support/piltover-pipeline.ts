@@ -56,7 +56,7 @@ export async function startPiltoverPipeline(opts: { config: PiltoverConfig; acco
   const redis = createLimiterRedis(testStack().redisUrl);
   const limiter = createLimiter({ redis, prefix: opts.config.REDIS_KEY_PREFIX, ratePerSecond: opts.ratePerSecond ?? 50, burst: opts.burst ?? 4 });
   const deps = accountDepsFromConfig(opts.config, { redis, guard: limiter, account: opts.account });
-  const tw = await startTestWorker({ store, openSource: openJobSource, llm: null });
+  const tw = await startTestWorker({ store, outputDir: dir, openSource: openJobSource, llm: null });
   const connection = await NativeConnection.connect({ address: testStack().temporalAddress });
   const account = await startAccountWorker({
     connection,
@@ -64,6 +64,7 @@ export async function startPiltoverPipeline(opts: { config: PiltoverConfig; acco
     taskQueue: tw.taskQueue,
     account: opts.account,
     store,
+    outputDir: dir,
     open: () => openTelegramAccount(deps),
     heartbeatEveryMs: 200,
     ...(opts.floodTimerThresholdSeconds !== undefined ? { floodTimerThresholdSeconds: opts.floodTimerThresholdSeconds } : {}),

@@ -43,7 +43,7 @@ export async function startUserbotStack(opts: { owner: PiltoverUser; account: st
   const store = new LocalArtifactStore(join(dir, 'data'));
   const redis = createLimiterRedis(testStack().redisUrl);
   const limiter = createLimiter({ redis, prefix: config.REDIS_KEY_PREFIX, ratePerSecond: opts.ratePerSecond ?? 50, burst: opts.ratePerSecond ? 1 : 8 });
-  const tw = await startTestWorker({ store, openSource: openJobSource, llm: opts.llm ?? null });
+  const tw = await startTestWorker({ store, outputDir: join(dir, 'out'), openSource: openJobSource, llm: opts.llm ?? null });
   const connection = await NativeConnection.connect({ address: testStack().temporalAddress });
   const start = () => startUserbot({
     connection,
@@ -53,6 +53,7 @@ export async function startUserbotStack(opts: { owner: PiltoverUser; account: st
     account: opts.account,
     deps: accountDepsFromConfig(config, { redis, guard: limiter, account: opts.account }),
     store,
+    outputDir: join(dir, 'out'),
     allowlist: parseAllowlist(opts.allow),
     limiterStats: (name) => limiter.getStats(name),
     heartbeatEveryMs: 200,

@@ -1,4 +1,6 @@
-import { resolve } from 'node:path';
+import { rename } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
+import { copyResultFiles } from '../../copy-results';
 import { Command, Option } from 'commander';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { Config } from '../../../config';
@@ -61,6 +63,24 @@ function outputPath(flag: string, path: string, extension: string): string {
   return resolve(path);
 }
 
+/**
+ * What the run asks the worker to write: the user's path when it lies in OUTPUT_DIR (the worker's folder, as this
+ * CLI is configured), else only its file name; the worker refuses any other folder, and {@link handOver} copies
+ * the file to where the user asked.
+ */
+function workerPath(config: { OUTPUT_DIR: string }, wanted: string): string {
+  const inside = relative(resolve(config.OUTPUT_DIR), wanted);
+  return inside !== '' && !inside.startsWith('..') && !isAbsolute(inside) ? wanted : basename(wanted);
+}
+
+/** The file where the user asked for it: copied from where the worker wrote it, when that is elsewhere. */
+async function handOver(written: string, wanted: string): Promise<string> {
+  if (resolve(written) === wanted) return wanted;
+  const [copy] = await copyResultFiles([written], dirname(wanted));
+  if (copy !== wanted) await rename(copy!, wanted);
+  return wanted;
+}
+
 export const registerExport: RegisterCommand = (program) => {
   const exportCommand = new Command('export').description('export a live chat\'s members (CSV) or messages (JSONL) through an account; runs as a workflow');
   exportCommand.addCommand(
@@ -68,7 +88,7 @@ export const registerExport: RegisterCommand = (program) => {
       .description('write a chat\'s members to a CSV file')
       .argument('<chat>', 'the chat: link, @username or id')
       .addOption(accountOption('the logged-in account to list them with; its worker must run'))
-      .requiredOption('--csv <file>', 'the CSV file to write (on the account worker\'s machine)')
+      .requiredOption('--csv <file>', 'the CSV file to write (the worker writes it into its OUTPUT_DIR; the CLI copies it here)')
       .option('--include-phone', 'add phone numbers (only those Telegram shows this account)')
       .addOption(new Option('--no-wait', 'start the export and return at once'))
       .action(async (chat: string, flags: MembersFlags) => {
@@ -76,14 +96,15 @@ export const registerExport: RegisterCommand = (program) => {
         const input = parseExportInput('members', {
           account: accountName(flags.account ?? config.SESSION_NAME),
           chat: telegramChat('<chat>', chat),
-          path: outputPath('--csv', flags.csv, '.csv'),
+          path: workerPath(config, outputPath('--csv', flags.csv, '.csv')),
           ...(flags.includePhone ? { includePhone: true } : {}),
         });
         await withClient(config, async (client) => {
           const handle = await start(client, config, 'members', input);
           if (!flags.wait) return;
           const result = await watchExport<Awaited<ReturnType<typeof exportMembers>>>(handle, 'members');
-          process.stdout.write(`${result.members} members of "${result.chat.title}" written to ${result.path}${input.includePhone ? '' : ' (no phone numbers: add --include-phone for them)'}\n`);
+          const path = await handOver(result.path, outputPath('--csv', flags.csv, '.csv'));
+          process.stdout.write(`${result.members} members of "${result.chat.title}" written to ${path}${input.includePhone ? '' : ' (no phone numbers: add --include-phone for them)'}\n`);
         });
       }),
   );
@@ -92,7 +113,7 @@ export const registerExport: RegisterCommand = (program) => {
       .description('write a chat\'s messages to a JSONL file, one message a line, oldest first')
       .argument('<chat>', 'the chat: link, @username or id')
       .addOption(accountOption('the logged-in account to read it with; its worker must run'))
-      .requiredOption('--jsonl <file>', 'the JSONL file to write (on the account worker\'s machine)')
+      .requiredOption('--jsonl <file>', 'the JSONL file to write (the worker writes it into its OUTPUT_DIR; the CLI copies it here)')
       .option('--since <date>', 'only messages from this date (YYYY-MM-DD or ISO time, UTC)')
       .option('--until <date>', 'only messages before this date')
       .option('--takeout', `read through a Telegram data export (takeout), for large backfills; ${TAKEOUT_NOTE}`)
@@ -105,7 +126,7 @@ export const registerExport: RegisterCommand = (program) => {
         const input = parseExportInput('messages', {
           account: accountName(flags.account ?? config.SESSION_NAME),
           chat: telegramChat('<chat>', chat),
-          path: outputPath('--jsonl', flags.jsonl, '.jsonl'),
+          path: workerPath(config, outputPath('--jsonl', flags.jsonl, '.jsonl')),
           ...(since ? { since } : {}),
           ...(until ? { until } : {}),
           ...(flags.takeout ? { takeout: true } : {}),
@@ -115,7 +136,8 @@ export const registerExport: RegisterCommand = (program) => {
           if (input.takeout) process.stdout.write(`Takeout: ${TAKEOUT_NOTE}\n`);
           if (!flags.wait) return;
           const result = await watchExport<Awaited<ReturnType<typeof exportMessages>>>(handle, 'messages');
-          process.stdout.write(`${result.messages} messages of "${result.chat.title}" written to ${result.path}\n`);
+          const path = await handOver(result.path, outputPath('--jsonl', flags.jsonl, '.jsonl'));
+          process.stdout.write(`${result.messages} messages of "${result.chat.title}" written to ${path}\n`);
         });
       }),
   );

@@ -25,7 +25,8 @@ import {
 } from '../../recap-schedules';
 import { checkJobSource } from '../../check-source';
 import { cliConfig, withClient } from '../context';
-import { accountName, checkedExport, outDir, outOption } from '../options';
+import { accountName, checkedExport, outOption } from '../options';
+import { copyResultFiles } from '../../copy-results';
 import { formatInZone, printRecapResult, printRecapSummary } from '../recap-output';
 import type { RegisterCommand } from './index';
 
@@ -107,7 +108,7 @@ function deliveryOf(config: Config, opts: DeliveryOptions): Delivery {
     if (!opts.account) throw new BadInputError('--post-to needs --account', 'name the account that posts into the group');
     return { kind: 'telegram', account: accountName(opts.account), chat: opts.postTo };
   }
-  return { kind: 'files', dir: outDir(config, opts.out) };
+  return { kind: 'files' };
 }
 
 /** The cohort id `recap history` reads: a chat id, an export's chat, a name a recap ran under, or a schedule's export. */
@@ -154,6 +155,7 @@ export const registerRecap: RegisterCommand = (program) => {
       .option('--paused', 'create it paused')
       .action(async (name: string, opts: CohortOptions & DeliveryOptions & { cron: string; paused?: boolean }) => {
         const config = cliConfig();
+        if (opts.out !== undefined) throw new BadInputError('--out does not apply to a schedule: its recaps are written by the worker into its OUTPUT_DIR', 'leave --out out (use it with `recap run` or `recap backfill`, which copy the files), or set OUTPUT_DIR on the worker');
         const cron = validateCron(opts.cron);
         const input = parseRecapInput({ cohort: await cohortOf(name, opts), delivery: deliveryOf(config, opts) });
         await withClient(config, async (client) => {
@@ -227,12 +229,12 @@ export const registerRecap: RegisterCommand = (program) => {
       .addOption(new Option('--post', 'old spelling of --post-to with no chat').hideHelp())
       .addOption(outOption('write the recap files here'))
       .action((name: string, opts: { weeks: number; postTo?: string | true; post?: boolean; account?: string; out?: string }) =>
-        onClient(async (client, config) => {
+        onClient(async (client) => {
           if (opts.post) process.stderr.write('warning: --post is deprecated; use --post-to (with no chat: where the schedule posts)\n');
           const postTo = opts.postTo ?? (opts.post ? true : undefined);
           if (postTo !== undefined && opts.out !== undefined) throw new BadInputError('--post-to and --out are mutually exclusive', 'the recaps go either to the group or to files');
           const post = postTo === undefined ? undefined : postTo === true ? ('schedule' as const) : { chat: postTo, ...(opts.account ? { account: accountName(opts.account) } : {}) };
-          await backfillRecaps(client, name, opts.weeks, { outDir: outDir(config, opts.out), ...(post ? { post } : {}), onWeek: printRecapSummary });
+          await backfillRecaps(client, name, opts.weeks, { ...(opts.out !== undefined ? { outDir: opts.out } : {}), ...(post ? { post } : {}), onWeek: printRecapSummary });
         }),
       ),
   );
@@ -272,7 +274,8 @@ export const registerRecap: RegisterCommand = (program) => {
           const handle = await startRecap(client, taskQueue, { ...input, week: input.week ?? lastCompletedWeek(new Date(), input.cohort.zone) });
           process.stdout.write(`started ${handle.workflowId}\nWeb UI: ${runUrl(config, handle.workflowId, handle.firstExecutionRunId)}\n`);
           if (!opts.wait) return;
-          printRecapResult(await handle.result());
+          const result = await handle.result();
+          printRecapResult(opts.out !== undefined ? { ...result, files: await copyResultFiles(result.files, opts.out) } : result);
         });
       }),
   );

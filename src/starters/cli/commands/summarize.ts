@@ -5,7 +5,8 @@ import { parseChatInput } from '../../../telegram';
 import { runUrl } from '../../../temporal';
 import { parseJobInput, startSummarize } from '../../jobs';
 import { cliConfig, withClient } from '../context';
-import { accountName, accountOption, checkedExport, outDir, outOption } from '../options';
+import { accountName, accountOption, checkedExport, outOption } from '../options';
+import { copyResultFiles } from '../../copy-results';
 import { printResult, watchRun } from '../run-output';
 import type { RegisterCommand } from './index';
 
@@ -83,7 +84,7 @@ export const registerSummarize: RegisterCommand = (program) => {
         if (since && until && Date.parse(since) >= Date.parse(until)) throw new BadInputError('--since must be before --until');
         if (opts.postTo !== undefined && opts.out !== undefined) throw new BadInputError('--post-to and --out are mutually exclusive', 'The summary goes either to a chat or to files');
         const account = opts.account !== undefined ? accountName(opts.account) : config.SESSION_NAME;
-        const delivery: Delivery = opts.postTo !== undefined ? { kind: 'telegram', account, chat: telegramChat('--post-to', opts.postTo) } : { kind: 'files', dir: outDir(config, opts.out) };
+        const delivery: Delivery = opts.postTo !== undefined ? { kind: 'telegram', account, chat: telegramChat('--post-to', opts.postTo) } : { kind: 'files' };
         const source = await jobSource(opts, config.SESSION_NAME);
         const input = parseJobInput({
           source,
@@ -98,7 +99,8 @@ export const registerSummarize: RegisterCommand = (program) => {
           process.stdout.write(`started ${handle.workflowId}\nWeb UI: ${runUrl(config, handle.workflowId, handle.firstExecutionRunId)}\n`);
           if (input.source.kind === 'telegram' && input.source.takeout) process.stdout.write(`Takeout: ${TAKEOUT_NOTE}\n`);
           if (!opts.wait) return;
-          printResult(await watchRun(handle));
+          const result = await watchRun(handle);
+          printResult(opts.out !== undefined ? { ...result, files: await copyResultFiles(result.files, opts.out) } : result);
         });
       }),
   );
