@@ -3,7 +3,7 @@ import { describeError } from '../domain';
 import { createLimiterRedis } from '../limiter';
 import { llmSettingsFromConfig } from '../llm';
 import { collectProcessMetrics, diskCheck, redisCheck, startOpsServer, workerCheck, type OpsServer } from '../observability';
-import { LocalArtifactStore } from '../store';
+import { openArtifactStore } from '../store';
 import { connectWorker } from '../temporal';
 import { createGeneralWorker } from './general-worker';
 import { openJobSource } from './sources';
@@ -12,6 +12,8 @@ import { openJobSource } from './sources';
 async function main(): Promise<void> {
   loadDotenv();
   const config = loadConfig();
+  // Before anything else: a wrong bucket or folder is one line now, not a failed job later.
+  const store = await openArtifactStore(config);
   const connection = await connectWorker(config);
   const redis = createLimiterRedis(config.REDIS_URL);
   let ops: OpsServer | undefined;
@@ -21,7 +23,7 @@ async function main(): Promise<void> {
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       deps: {
-        store: new LocalArtifactStore(config.DATA_DIR),
+        store,
         openSource: openJobSource,
         llm: llmSettingsFromConfig(config),
         floodTimerThresholdSeconds: config.FLOOD_WAIT_TIMER_THRESHOLD_SECONDS,
