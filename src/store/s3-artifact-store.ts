@@ -79,7 +79,12 @@ export class S3ArtifactStore implements ArtifactStore {
   }
 
   async get(key: string): Promise<Buffer> {
-    return this.send(`reading ${key}`, () => this.read(key));
+    try {
+      return await this.read(key);
+    } catch (err) {
+      if (isMissingKey(err)) throw new BadInputError(`Artifact ${key} is not in bucket "${this.settings.bucket}"`, 'It was never written or has been removed', { cause: err });
+      throw s3Failure(err, `reading ${key}`, this.where);
+    }
   }
 
   async tryGet(key: string): Promise<Buffer | null> {

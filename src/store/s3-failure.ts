@@ -46,7 +46,7 @@ export function s3Failure(err: unknown, doing: string, where: S3Where, bucketChe
     return new TransportError(`${at} did not answer while ${doing} in bucket "${where.bucket}" (${reason}); check S3_ENDPOINT and that the server is up`, { cause: err });
   }
   if (e.name === 'NoSuchBucket' || (bucketCheck && status === 404)) {
-    return new BadInputError(`Bucket "${where.bucket}" does not exist at ${at}`, 'Create it, or set S3_BUCKET to a bucket that exists', { cause: err });
+    return new BadInputError(`Bucket "${where.bucket}" does not exist at ${where.endpoint}`, 'Create it, or set S3_BUCKET to a bucket that exists', { cause: err });
   }
   const name = e.name && e.name !== 'Unknown' && e.name !== 'Error' ? e.name : `HTTP ${status}`;
   if (status === 403 || REFUSED_CREDENTIALS.has(e.name ?? '')) {
