@@ -150,7 +150,7 @@ export class S3ArtifactStore implements ArtifactStore {
 
   /** The bucket exists, the credentials may write, read back and delete under the prefix. */
   async check(): Promise<void> {
-    await this.send('checking the bucket', () => this.client.send(new HeadBucketCommand({ Bucket: this.settings.bucket })), { bucketCheck: true });
+    await this.send('checking access', () => this.client.send(new HeadBucketCommand({ Bucket: this.settings.bucket })), { bucketCheck: true });
     await this.put(PROBE_KEY, 'probe');
     await this.get(PROBE_KEY);
     await this.remove(PROBE_KEY);
