@@ -57,7 +57,7 @@ export async function startS3Server(opts: { dir: string; readyTimeoutMs?: number
   // Every port chosen here (the gRPC ones too, whose defaults are +10000): two suites at once never collide.
   for (const name of ['master.port', 'master.port.grpc', 'volume.port', 'volume.port.grpc', 'filer.port', 'filer.port.grpc', 's3.port', 's3.port.grpc']) ports[name] = await freePort();
   const args = ['server', `-dir=${dataDir}`, '-ip=127.0.0.1', '-ip.bind=127.0.0.1', '-filer', '-s3', `-s3.config=${configFile}`];
-  args.push('-s3.port.iceberg=0', '-s3.port.lance=0', '-master.telemetry=false', '-master.volumeSizeLimitMB=32', '-volume.max=64');
+  args.push('-s3.port.iceberg=0', '-s3.port.lance=0', '-master.telemetry=false', '-s3.autoCreateBucket=false', '-master.volumeSizeLimitMB=32', '-volume.max=64');
   for (const [name, port] of Object.entries(ports)) args.push(`-${name}=${port}`);
   const endpoint = `http://127.0.0.1:${ports['s3.port']}`;
   const logFile = join(opts.dir, 'weed.log');
