@@ -38,6 +38,8 @@ export function isMissingKey(err: unknown): boolean {
  * `bucketCheck`: the error answers HeadBucket, whose 404 carries no body and means the bucket is missing.
  */
 export function s3Failure(err: unknown, doing: string, where: S3Where, bucketCheck = false): Error {
+  // Ours already (a refused key): it says what is wrong.
+  if (err instanceof BadInputError || err instanceof RemoteRefusedError || err instanceof TransportError) return err;
   const e = (err ?? {}) as SdkError;
   const status = statusOf(e);
   const at = `S3 at ${where.endpoint}`;

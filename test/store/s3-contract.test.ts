@@ -100,7 +100,7 @@ describe.each(kinds)('%s artifact store', (_kind, open) => {
     await expect(store.tryGet(key)).rejects.toThrow(BadInputError);
   });
 
-  test('history pages written by one store read back in order from a second store over the same place', async () => {
+  test('history pages read back in order, and a page written twice is there once', async () => {
     await writeHistoryPage(store, 'jobs/j/history', 0, [msg(1, 'user1', 'hello'), msg(2, 'user2', 'привет 👋')]);
     await writeHistoryPage(store, 'jobs/j/history', 0, [msg(1, 'user1', 'hello'), msg(2, 'user2', 'привет 👋')]);
     await writeHistoryPage(store, 'jobs/j/history', 1, [msg(3, 'user1', 'c')]);
