@@ -54,6 +54,9 @@ export class S3ArtifactStore implements ArtifactStore {
     }
     this.root = normalizePrefix(settings.prefix);
     this.where = { endpoint: settings.endpoint ?? `AWS S3 (${settings.region})`, bucket: settings.bucket };
+    // The SDK warns on every start that versions after January 2027 will need Node 22; tgpulse runs on Node 20 with
+    // the version its lock pins, so the warning is noise beside the worker's one start line. Set to "false" to see it.
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     this.client = new S3Client({
       region: settings.region,
       ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),

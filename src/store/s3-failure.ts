@@ -10,7 +10,16 @@ interface SdkError {
   name?: string;
   code?: string;
   message?: string;
+  cause?: unknown;
   $metadata?: { httpStatusCode?: number };
+}
+
+/** The system error code of a network failure (ECONNREFUSED, ENOTFOUND…), which the SDK may wrap in an error of its own. */
+function networkCode(err: SdkError): string | undefined {
+  for (let e: SdkError | undefined = err, depth = 0; e && depth < 4; e = e.cause as SdkError | undefined, depth++) {
+    if (typeof e.code === 'string') return e.code;
+  }
+  return /\b(E[A-Z]{3,})\b/.exec(err.message ?? '')?.[1];
 }
 
 const REFUSED_CREDENTIALS = new Set(['InvalidAccessKeyId', 'SignatureDoesNotMatch', 'AccessDenied', 'InvalidToken', 'ExpiredToken', 'Forbidden']);
@@ -44,7 +53,7 @@ export function s3Failure(err: unknown, doing: string, where: S3Where, bucketChe
   const status = statusOf(e);
   const at = `S3 at ${where.endpoint}`;
   if (status === undefined || status >= 500 || e.name === 'TimeoutError') {
-    const reason = e.code ?? (status !== undefined ? `HTTP ${status}` : e.name && e.name !== 'Error' ? e.name : (e.message ?? 'no answer'));
+    const reason = networkCode(e) ?? (status !== undefined ? `HTTP ${status}` : e.name && e.name !== 'Error' ? e.name : (e.message ?? 'no answer'));
     return new TransportError(`${at} did not answer while ${doing} in bucket "${where.bucket}" (${reason}); check S3_ENDPOINT and that the server is up`, { cause: err });
   }
   if (e.name === 'NoSuchBucket' || (bucketCheck && status === 404)) {
