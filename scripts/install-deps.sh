@@ -67,3 +67,26 @@ install_deploy_checkers() {
   fi
 }
 install_deploy_checkers
+# SeaweedFS (Apache-2.0): the real S3-compatible server the artifact-store tests start (test/support/s3-server.ts).
+# `go install …/weed@version` is refused (its go.mod has replace directives), so the module comes through the Go
+# module proxy and is built from a copy into ~/.cache/tgpulse/bin (WEED_PATH overrides). The build is the slow step:
+# 76 min (4,544 s) on 2 cores shared with seven other test runs; cache ~/.cache/tgpulse/bin between CI runs.
+SEAWEEDFS_VERSION=v0.0.0-20261109003541-7506e5f91cd6
+install_seaweedfs() {
+  local bin="$HOME/.cache/tgpulse/bin"
+  if have weed || [ -x "$bin/weed" ] || [ -n "${WEED_PATH:-}" ]; then return 0; fi
+  if ! command -v go >/dev/null 2>&1; then
+    say "no Go toolchain: SeaweedFS not built, the S3 artifact-store tests will fail"
+    return 0
+  fi
+  say "SeaweedFS $SEAWEEDFS_VERSION (go build from the module proxy; several minutes)"
+  local src work
+  src=$(GOFLAGS=-mod=mod go mod download -json "github.com/seaweedfs/seaweedfs@$SEAWEEDFS_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+  work=$(mktemp -d)
+  cp -r "$src/." "$work" && chmod -R u+w "$work"
+  mkdir -p "$bin"
+  (cd "$work" && GOFLAGS=-mod=mod go build -trimpath -ldflags "-s -w" -o "$bin/weed.tmp" ./weed && mv "$bin/weed.tmp" "$bin/weed") ||
+    say "SeaweedFS build failed: the S3 artifact-store tests will fail"
+  rm -rf "$work"
+}
+install_seaweedfs

@@ -106,13 +106,9 @@ export async function applyRetention(deps: RetentionDeps, input: RetentionInput)
   for (const key of await deps.store.list('jobs')) {
     const jobId = key.split('/')[1];
     if (!jobId) continue;
-    const path = deps.store.pathOf(key);
-    const s = await stat(path).catch((err: unknown) => {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined; // deleted meanwhile
-      throw err;
-    });
-    if (!s) continue;
-    jobs.set(jobId, [...(jobs.get(jobId) ?? []), { path: key, bytes: s.size, modifiedMs: s.mtimeMs }]);
+    const s = await deps.store.stat(key);
+    if (!s) continue; // deleted meanwhile
+    jobs.set(jobId, [...(jobs.get(jobId) ?? []), { path: key, ...s }]);
   }
   for (const [jobId, files] of jobs) {
     if (files.some((f) => f.modifiedMs >= cutoff)) continue;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { chmod, copyFile, mkdir, rename, stat } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { BadInputError, Summary, type ChatInfo, type ChatMessage, type HistoryRef, type JobSource, type WeeklyMetrics } from '../domain';
 import { compileDetectors, isBot } from '../detectors';
@@ -305,20 +305,16 @@ export function createRecapActivities(deps: ActivityDeps) {
         [`${prefix}/recap.md`, `${base}.md`],
         [metricsKey, `${base}-metrics.json`],
       ];
-      for (const [key, path] of copies) {
-        // Through a temporary name, so a reader never sees half a file; owner-only like the store it comes from.
-        const tmp = `${path}.tmp`;
-        await copyFile(store.pathOf(key), tmp);
-        await chmod(tmp, 0o600);
-        await rename(tmp, path);
-      }
+      // From the store, which may be a bucket another host wrote the week to; through a temporary name, so a
+      // reader never sees half a file; owner-only like the store it comes from.
+      for (const [key, path] of copies) await store.copyToFile(key, path);
       return { files: copies.map(([, path]) => path), notes: ignoredFolderNotes(input.dir, deps.outputDir) };
     });
   }
 
-  /** Where a stored recap is on the worker's disk (for a Telegram delivery, which leaves no output files). */
+  /** Where a stored recap is (a path on the worker's disk, or an `s3://` address), for a Telegram delivery, which leaves no output files. */
   async function recapPaths(input: { keys: string[] }): Promise<{ files: string[] }> {
-    return { files: input.keys.map((k) => store.pathOf(k)) };
+    return { files: input.keys.map((k) => store.locationOf(k)) };
   }
 
   /**

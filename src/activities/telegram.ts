@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
+import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { Context } from '@temporalio/activity';
 import { BadInputError, type ChatInfo, type Delivery, type HistoryQuery, type HistoryRef, type HistorySource, type JobSource, type Summary } from '../domain';
@@ -225,15 +226,28 @@ export function createTelegramActivities(deps: TelegramActivityDeps) {
       const chat = await resolveChat(input.chat);
       for (let i = record.sent.length; i < total; i++) {
         const file = i >= texts.length ? files[i - texts.length]! : undefined;
-        const id = file
-          ? await telegram.sendFile(chat, { path: store.pathOf(file.key), fileName: basename(file.key), ...(file.caption !== undefined ? { caption: file.caption } : {}), ...(signal ? { signal } : {}) })
-          : await telegram.send(chat, texts[i]!, signal ? { signal } : {});
+        const id = file ? await sendStoredFile(chat, file, signal) : await telegram.send(chat, texts[i]!, signal ? { signal } : {});
         record.sent.push(id);
         await store.put(key, JSON.stringify(record));
         heartbeat({ sent: record.sent.length });
       }
       return { messageIds: record.sent };
     }, failureOptions);
+  }
+
+  /**
+   * Sends a file of the artifact store as a document. The store may be a bucket another host wrote to, so the file
+   * is copied to this worker's temporary folder for the upload and removed after it.
+   */
+  async function sendStoredFile(chat: ChatRef, file: { key: string; caption?: string }, signal: AbortSignal | undefined): Promise<number> {
+    const dir = await mkdtemp(join(tmpdir(), 'tgpulse-send-'));
+    try {
+      const path = join(dir, basename(file.key));
+      await store.copyToFile(file.key, path);
+      return await telegram.sendFile(chat, { path, fileName: basename(file.key), ...(file.caption !== undefined ? { caption: file.caption } : {}), ...(signal ? { signal } : {}) });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   }
 
   async function readRecord(key: string): Promise<DeliveryRecord | null> {

@@ -105,6 +105,20 @@ export const ConfigSchema = z.object({
   }),
   /** Bearer token the codec endpoint (`/codec/decode`, for the Web UI) requires; unset turns the endpoint off. */
   CODEC_AUTH_TOKEN: optional(),
+  // Artifact store (history pages, checkpoints, summaries, delivery records): a local folder (DATA_DIR, one host)
+  // or an S3-compatible bucket that workers on several hosts share.
+  ARTIFACT_STORE: z.enum(['local', 's3']).default('local'),
+  /** Unset: AWS S3 itself. MinIO, R2, SeaweedFS: their URL (`http://minio:9000`). */
+  S3_ENDPOINT: z.url().optional(),
+  S3_REGION: z.string().default('us-east-1'),
+  S3_BUCKET: optional(),
+  /** Keys go under this prefix, so one bucket can serve several deployments. */
+  S3_PREFIX: z.string().regex(/^[A-Za-z0-9._/-]*$/, 'may hold only letters, digits, . _ - and /').default('tgpulse'),
+  /** Unset (both): the AWS SDK's default credential chain (environment, profile, instance role). */
+  S3_ACCESS_KEY_ID: optional(),
+  S3_SECRET_ACCESS_KEY: optional(),
+  /** The bucket in the URL path rather than the host name: MinIO, SeaweedFS and most self-hosted servers need it. */
+  S3_FORCE_PATH_STYLE: bool(false),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -121,7 +135,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // `KEY=` in .env means "not set": the default applies.
   const given = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
   const parsed = ConfigSchema.safeParse(given);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) {
+    if (parsed.data.ARTIFACT_STORE === 's3' && !parsed.data.S3_BUCKET) throw new ConfigError(['S3_BUCKET (unset): required with ARTIFACT_STORE=s3']);
+    return parsed.data;
+  }
   const problems = parsed.error.issues.map((issue) => {
     const key = issue.path.join('.');
     const value = env[key];

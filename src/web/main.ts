@@ -1,7 +1,7 @@
 import { loadConfig, loadDotenv } from '../config';
 import { describeError } from '../domain';
 import { collectProcessMetrics } from '../observability';
-import { LocalArtifactStore } from '../store';
+import { openArtifactStore } from '../store';
 import { codecHandlerFromConfig } from '../temporal';
 import { createWebServer } from './web-server';
 
@@ -14,7 +14,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   // The codec endpoint checks its own token, and the Web UI's CORS preflight carries none: public to WEB_TOKEN.
   const codec = { prefix: '/codec', handle: codecHandlerFromConfig(config), public: true };
-  const web = createWebServer({ config, store: new LocalArtifactStore(config.DATA_DIR), routes: [codec] });
+  const web = createWebServer({ config, store: await openArtifactStore(config), routes: [codec] });
   const { url } = await web.listen();
   collectProcessMetrics();
   process.stdout.write(`tgpulse web pages on ${url} (runs from Temporal at ${config.TEMPORAL_ADDRESS}, files from ${config.OUTPUT_DIR} and ${config.DATA_DIR})\n`);

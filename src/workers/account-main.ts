@@ -3,7 +3,7 @@ import { ConfigError, loadConfig, loadDotenv } from '../config';
 import { describeError } from '../domain';
 import { createLimiter, createLimiterRedis, limiterOptionsFromConfig } from '../limiter';
 import { collectProcessMetrics, diskCheck, redisCheck, startOpsServer, workerCheck, type OpsServer } from '../observability';
-import { LocalArtifactStore } from '../store';
+import { openArtifactStore } from '../store';
 import { accountDepsFromConfig, openTelegramAccount, telegramCredentials } from '../telegram';
 import { connectWorker, dataConverterFromConfig } from '../temporal';
 import { startAccountWorker } from './account-worker';
@@ -24,6 +24,8 @@ const LEASE_WAIT_MS = 35_000;
 async function main(): Promise<void> {
   loadDotenv();
   const config = loadConfig();
+  // Before anything else: a wrong bucket or folder is one line now, not a failed job later.
+  const store = await openArtifactStore(config);
   const account = accountFromArgs(process.argv.slice(2), config.SESSION_NAME);
   // Missing credentials are a configuration problem: say so before connecting to anything.
   telegramCredentials(config);
@@ -41,7 +43,7 @@ async function main(): Promise<void> {
         taskQueue: config.TEMPORAL_TASK_QUEUE,
         account,
         open: () => openTelegramAccount(deps),
-        store: new LocalArtifactStore(config.DATA_DIR),
+        store,
         outputDir: config.OUTPUT_DIR,
         floodTimerThresholdSeconds: config.FLOOD_WAIT_TIMER_THRESHOLD_SECONDS,
         dataConverter: dataConverterFromConfig(config, { warn: (m: string) => process.stderr.write(`${m}\n`) }),

@@ -4,7 +4,7 @@ import { describeError } from '../domain';
 import { createLimiterRedis } from '../limiter';
 import { llmSettingsFromConfig } from '../llm';
 import { collectProcessMetrics, diskCheck, redisCheck, startOpsServer, workerCheck, type OpsServer } from '../observability';
-import { LocalArtifactStore } from '../store';
+import { openArtifactStore } from '../store';
 import { codecHandlerFromConfig, connectWorker, dataConverterFromConfig } from '../temporal';
 import { createGeneralWorker } from './general-worker';
 import { installRuntimeMetrics } from './runtime-metrics';
@@ -16,11 +16,12 @@ async function main(): Promise<void> {
   const config = loadConfig();
   // Before the first connection, which would create the SDK runtime without its metrics exporter.
   if (config.METRICS_PORT !== 0) await installRuntimeMetrics();
+  // Before anything else: a wrong bucket or folder is one line now, not a failed job later.
+  const store = await openArtifactStore(config);
   const connection = await connectWorker(config);
   const redis = createLimiterRedis(config.REDIS_URL);
   let ops: OpsServer | undefined;
   try {
-    const store = new LocalArtifactStore(config.DATA_DIR);
     const worker = await createGeneralWorker({
       connection,
       namespace: config.TEMPORAL_NAMESPACE,

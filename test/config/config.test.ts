@@ -6,7 +6,7 @@ const example = readFileSync(resolve(__dirname, '../../.env.example'), 'utf8');
 const exampleEntries = Object.fromEntries(
   example
     .split('\n')
-    .filter((l) => /^[A-Z_]+=/.test(l))
+    .filter((l) => /^[A-Z][A-Z0-9_]*=/.test(l))
     .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
 );
 

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, loadDotenv } from '../../config';
 import { describeError } from '../../domain';
 import { createLimiter, createLimiterRedis, limiterOptionsFromConfig } from '../../limiter';
-import { LocalArtifactStore } from '../../store';
+import { openArtifactStore } from '../../store';
 import { accountDepsFromConfig, telegramCredentials } from '../../telegram';
 import { connectClient, connectWorker, dataConverterFromConfig } from '../../temporal';
 import { parseAllowlist } from './access';
@@ -18,6 +18,7 @@ const LEASE_WAIT_MS = 35_000;
 async function main(): Promise<void> {
   loadDotenv();
   const config = loadConfig();
+  const store = await openArtifactStore(config);
   const { values } = parseArgs({ args: process.argv.slice(2), options: { account: { type: 'string' } }, strict: true });
   const account = values.account?.trim() || config.SESSION_NAME;
   if (!/^[A-Za-z0-9_-]+$/.test(account)) throw new ConfigError([`--account (${JSON.stringify(account)}): may hold only letters, digits, _ and -`]);
@@ -37,7 +38,7 @@ async function main(): Promise<void> {
         taskQueue: config.TEMPORAL_TASK_QUEUE,
         account,
         deps,
-        store: new LocalArtifactStore(config.DATA_DIR),
+        store,
         outputDir: config.OUTPUT_DIR,
         allowlist,
         limiterStats: (name) => guard.getStats(name),

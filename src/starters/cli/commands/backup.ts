@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { listBackups, restoreBackup, type BackupSummary } from '../../../activities';
 import { createLimiterRedis } from '../../../limiter';
-import { LocalArtifactStore } from '../../../store';
+import { artifactStoreFromConfig } from '../../../store';
 import { cliConfig, withClient } from '../context';
 import type { RegisterCommand } from './index';
 import { createMaintenanceSchedule, formatBytes, MAINTENANCE_CRON } from './retention';
@@ -48,7 +48,7 @@ export const registerBackup: RegisterCommand = (program) => {
       const redis = createLimiterRedis(config.REDIS_URL);
       try {
         const restored = await restoreBackup(
-          { redis, prefix: config.REDIS_KEY_PREFIX, sessionDir: config.SESSION_DIR, store: new LocalArtifactStore(config.DATA_DIR), backupDir: config.BACKUP_DIR, key: config.BACKUP_KEY },
+          { redis, prefix: config.REDIS_KEY_PREFIX, sessionDir: config.SESSION_DIR, store: artifactStoreFromConfig(config), backupDir: config.BACKUP_DIR, key: config.BACKUP_KEY },
           id,
         );
         const expired = restored.expired > 0 ? ` (${restored.expired} key(s) had expired since, and stay gone)` : '';

@@ -8,7 +8,7 @@ import { compileDetectors } from '../../../detectors';
 import { slug } from '../../../deliver';
 import { openExport } from '../../../export';
 import { assertZone, formatHistoryTable, lastCompletedWeek, listStoredWeeks, loadTrend, parseWeekId, TREND_WEEKS } from '../../../recap';
-import { LocalArtifactStore } from '../../../store';
+import { artifactStoreFromConfig, type ArtifactStore } from '../../../store';
 import { runUrl } from '../../../temporal';
 import {
   backfillRecaps,
@@ -112,7 +112,7 @@ function deliveryOf(config: Config, opts: DeliveryOptions): Delivery {
 }
 
 /** The cohort id `recap history` reads: a chat id, an export's chat, a name a recap ran under, or a schedule's export. */
-async function chatIdOf(config: Config, store: LocalArtifactStore, target: string): Promise<number> {
+async function chatIdOf(config: Config, store: ArtifactStore, target: string): Promise<number> {
   if (/^-?\d+$/.test(target)) return Number(target);
   if (existsSync(target) && statSync(target).isFile()) return (await (await openExport(resolve(target))).info()).id;
   for (const key of await store.list('cohorts')) {
@@ -287,7 +287,7 @@ export const registerRecap: RegisterCommand = (program) => {
       .option('--weeks <n>', 'how many weeks', positiveInt(104), TREND_WEEKS)
       .action(async (target: string, opts: { weeks: number }) => {
         const config = cliConfig();
-        const store = new LocalArtifactStore(config.DATA_DIR);
+        const store = artifactStoreFromConfig(config);
         const chatId = await chatIdOf(config, store, target);
         const newest = (await listStoredWeeks(store, chatId)).at(-1);
         if (!newest) throw new BadInputError(`no week of ${target} is stored yet`, `run one first: tgpulse recap run ${target} --week <YYYY-Www>`);
