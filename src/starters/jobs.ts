@@ -7,6 +7,7 @@ import { slug } from '../deliver';
 import type { ExtractHeartbeat } from '../activities';
 import type { summarizeChat } from '../workflows';
 import { EXPORT_MEMBERS_WORKFLOW, EXPORT_MESSAGES_WORKFLOW } from './export-jobs';
+import { startRun, type RunDescription } from '../temporal';
 import { describeIssues } from './input-issues';
 import { RECAP_WORKFLOW } from './recap-schedules';
 
@@ -30,14 +31,28 @@ export function parseJobInput(raw: unknown): JobInput {
   throw new BadInputError(describeIssues(parsed.error.issues));
 }
 
+/** A summarize run in words, for the Web UI: what it reads, which part, what it looks for, where it goes. */
+export function describeSummarize(input: JobInput, label: string): RunDescription {
+  const source = input.source.kind === 'export' ? `the export ${input.source.path}` : `live chat ${input.source.chat} as account ${input.source.account}${input.source.sync ? ' (new messages since the last sync)' : ''}${input.source.takeout ? ' (through a takeout)' : ''}`;
+  const range = input.since || input.until ? `, ${input.since ?? 'the start'} to ${input.until ?? 'now'}` : '';
+  const to = input.delivery.kind === 'files' ? `files in ${input.delivery.dir}` : `a post to ${input.delivery.chat} as ${input.delivery.account}`;
+  const details = [`- **Reads:** ${source}${range}`, `- **Looks for:** ${input.prompt ? input.prompt.replace(/\s+/g, ' ') : 'the default digest'}`, `- **Delivers:** ${to}`];
+  return { summary: `Summarize "${label}" from ${input.source.kind === 'export' ? 'an export' : 'Telegram'}${range} → ${to}`, details: details.join('\n') };
+}
+
 /** Starts a `summarizeChat` run. The workflow id names the chat so the Web UI's list reads well. */
-export async function startSummarize(client: Client, config: Pick<Config, 'TEMPORAL_TASK_QUEUE'>, input: JobInput, label: string) {
+export async function startSummarize(client: Client, config: Pick<Config, 'TEMPORAL_TASK_QUEUE'>, raw: JobInput, label: string) {
+  const input = parseJobInput(raw);
   const workflowId = `summarize-${slug(label)}-${randomUUID().slice(0, 8)}`;
-  return client.workflow.start<typeof summarizeChat>(SUMMARIZE_WORKFLOW, {
-    taskQueue: config.TEMPORAL_TASK_QUEUE,
-    workflowId,
-    args: [parseJobInput(input)],
-  });
+  const account = input.source.kind === 'telegram' ? input.source.account : input.delivery.kind === 'telegram' ? input.delivery.account : undefined;
+  const chat = input.source.kind === 'telegram' ? input.source.chat : (input.source.chat ?? label);
+  return startRun<typeof summarizeChat>(
+    client,
+    SUMMARIZE_WORKFLOW,
+    { taskQueue: config.TEMPORAL_TASK_QUEUE, workflowId, args: [input] },
+    { kind: 'summarize', chat, chatTitle: label, ...(account ? { account } : {}) },
+    describeSummarize(input, label),
+  );
 }
 
 /**

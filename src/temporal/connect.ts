@@ -41,9 +41,13 @@ export async function connectWorker(config: TemporalSettings): Promise<NativeCon
   }
 }
 
-/** The Web UI page of one run. */
+/**
+ * The Web UI page of one run. The UI (2.x) routes a run as `workflows/<id>/<run id>/history`: without the run id
+ * its next segment would be read as one (a 400 page), so a link without it opens the runs list filtered to the id.
+ */
 export function runUrl(config: Pick<Config, 'TEMPORAL_UI_URL' | 'TEMPORAL_NAMESPACE'>, workflowId: string, runId?: string): string {
   const base = config.TEMPORAL_UI_URL.replace(/\/+$/, '');
   const ns = encodeURIComponent(config.TEMPORAL_NAMESPACE);
-  return `${base}/namespaces/${ns}/workflows/${encodeURIComponent(workflowId)}${runId ? `/${runId}` : ''}/history`;
+  if (!runId) return `${base}/namespaces/${ns}/workflows?query=${encodeURIComponent(`WorkflowId="${workflowId}"`)}`;
+  return `${base}/namespaces/${ns}/workflows/${encodeURIComponent(workflowId)}/${encodeURIComponent(runId)}/history`;
 }

@@ -17,13 +17,14 @@ export const registerResult: RegisterCommand = (program) => {
         await withClient(config, async (client) => {
           const handle = client.workflow.getHandle<typeof summarizeChat>(run);
           let status: string;
+          let runId: string;
           try {
-            status = (await handle.describe()).status.name;
+            ({ runId, status: { name: status } } = await handle.describe());
           } catch (err) {
             if (err instanceof WorkflowNotFoundError) throw noSuchRun(run, err);
             throw err;
           }
-          process.stdout.write(`${run}: ${status}\nWeb UI: ${runUrl(config, run)}\n`);
+          process.stdout.write(`${run}: ${status}\nWeb UI: ${runUrl(config, run, runId)}\n`);
           if (status === 'RUNNING') {
             const p = await readProgress(handle);
             if (p) process.stdout.write(`phase ${p.phase}, ${p.messages} history entries read so far\n`);
