@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { defaultPayloadConverter, isGrpcServiceError, ServiceError, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { Config } from '../config';
-import { BadInputError, JobInput, type JobProgress, type JobResult } from '../domain';
+import { BadInputError, JobInput, type JobProgress } from '../domain';
 import { slug } from '../deliver';
 import type { ExtractHeartbeat } from '../activities';
 import type { summarizeChat } from '../workflows';
@@ -77,22 +77,6 @@ export async function readProgress(handle: WorkflowHandle): Promise<JobProgress 
     }
   }
   return progress;
-}
-
-/** Waits for a run, calling `onProgress` about twice a second while it works. */
-export async function waitForResult(handle: WorkflowHandle<typeof summarizeChat>, onProgress: (p: JobProgress) => void): Promise<JobResult> {
-  const result = handle.result();
-  let done = false;
-  void result.then(
-    () => (done = true),
-    () => (done = true),
-  );
-  while (!done) {
-    const p = await readProgress(handle);
-    if (p && !done) onProgress(p);
-    await Promise.race([result.catch(() => undefined), new Promise((r) => setTimeout(r, 500))]);
-  }
-  return result;
 }
 
 /** Every workflow type the CLI starts: what `tgpulse runs` lists and `tgpulse rerun` can start again. */

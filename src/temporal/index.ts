@@ -3,3 +3,8 @@ export { RUN_SEARCH_ATTRIBUTES, runSearchAttributes, searchAttributeFlags } from
 export type { RunKind, RunLabels } from './search-attributes';
 export { searchAttributeCommand, startRun } from './start-run';
 export type { RunDescription } from './start-run';
+export { describeRunHealth, livePollers, noWorkerLine } from './run-health';
+export type { RunHealth, RunState, TemporalService } from './run-health';
+export { isUnreachable, waitForRun } from './wait-for-run';
+export type { WaitHooks } from './wait-for-run';
+export { runWorkerOptions, WORKFLOW_INTERCEPTOR_MODULES } from './worker-options';

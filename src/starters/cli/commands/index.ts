@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerCancel } from './cancel';
 import { registerExport } from './export';
 import { registerLimits } from './limits';
 import { registerLogin } from './login';
@@ -13,4 +14,4 @@ import { registerWhoami } from './whoami';
 /** A CLI command adds itself to the program. Keep this list in the order `--help` should show. */
 export type RegisterCommand = (program: Command) => void;
 
-export const registry: RegisterCommand[] = [registerSummarize, registerExport, registerRecap, registerRuns, registerResult, registerRerun, registerLimits, registerLogin, registerWhoami, registerLogout];
+export const registry: RegisterCommand[] = [registerSummarize, registerExport, registerRecap, registerRuns, registerResult, registerCancel, registerRerun, registerLimits, registerLogin, registerWhoami, registerLogout];
