@@ -7,7 +7,7 @@ import { slug } from '../deliver';
 import type { ExtractHeartbeat } from '../activities';
 import type { summarizeChat } from '../workflows';
 import { EXPORT_MEMBERS_WORKFLOW, EXPORT_MESSAGES_WORKFLOW } from './export-jobs';
-import { startRun, type RunDescription } from '../temporal';
+import { RUN_SEARCH_ATTRIBUTES, searchAttributeCommand, startRun, type RunDescription } from '../temporal';
 import { describeIssues } from './input-issues';
 import { RECAP_WORKFLOW } from './recap-schedules';
 
@@ -22,6 +22,8 @@ export interface RunSummary {
   status: string;
   startTime: Date;
   closeTime?: Date;
+  /** The chat the run is about, from its search attributes (absent on runs started before they were set). */
+  chat?: string;
 }
 
 /** Validates a job before anything is started; every problem is named in one BadInputError. */
@@ -79,16 +81,59 @@ export async function readProgress(handle: WorkflowHandle): Promise<JobProgress 
   return progress;
 }
 
-/** Every workflow type the CLI starts: what `tgpulse runs` lists and `tgpulse rerun` can start again. */
+/** Every workflow type the CLI starts: what `tgpulse rerun` can start again. */
 export const CLI_WORKFLOWS = [SUMMARIZE_WORKFLOW, RECAP_WORKFLOW, EXPORT_MEMBERS_WORKFLOW, EXPORT_MESSAGES_WORKFLOW] as const;
 
-/** The most recent runs the CLI (or a recap schedule) started, newest first. */
-export async function listRuns(client: Client, limit: number): Promise<RunSummary[]> {
+/** The kinds `tgpulse runs --kind` takes, and the workflow type of each (the userbot's dialogs are `conversation`). */
+export const RUN_KINDS = { summarize: SUMMARIZE_WORKFLOW, recap: RECAP_WORKFLOW, 'export-members': EXPORT_MEMBERS_WORKFLOW, 'export-messages': EXPORT_MESSAGES_WORKFLOW, conversation: 'conversation' } as const;
+export type RunKindName = keyof typeof RUN_KINDS;
+
+/** The statuses `tgpulse runs --status` takes, as Temporal's list query names them. */
+export const RUN_STATUSES = { running: 'Running', completed: 'Completed', failed: 'Failed', cancelled: 'Canceled', terminated: 'Terminated', 'timed-out': 'TimedOut', 'continued-as-new': 'ContinuedAsNew' } as const;
+export type RunStatusName = keyof typeof RUN_STATUSES;
+
+/** What `tgpulse runs` narrows the list to. */
+export interface RunFilters {
+  status?: RunStatusName;
+  kind?: RunKindName;
+  /** The chat as it was named at start (link, @username, id or an export's chat name), or its title. */
+  chat?: string;
+}
+
+/** A string inside a list query: single-quoted, its quotes and backslashes escaped. */
+const quoted = (value: string) => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+
+/** The list query for `filters` (empty: every run in the namespace, whatever its workflow type). */
+export function runsQuery(filters: RunFilters): string {
+  const parts: string[] = [];
+  if (filters.kind) parts.push(`WorkflowType = ${quoted(RUN_KINDS[filters.kind])}`);
+  if (filters.status) parts.push(`ExecutionStatus = ${quoted(RUN_STATUSES[filters.status])}`);
+  if (filters.chat !== undefined) {
+    const chat = quoted(filters.chat.trim());
+    parts.push(`(${RUN_SEARCH_ATTRIBUTES.chat.name} = ${chat} OR ${RUN_SEARCH_ATTRIBUTES.chatTitle.name} = ${chat})`);
+  }
+  return parts.join(' AND ');
+}
+
+/** gRPC's INVALID_ARGUMENT: a list query naming a search attribute the namespace does not know. */
+const GRPC_INVALID_ARGUMENT = 3;
+
+/** The most recent runs of every kind (or those `filters` picks), newest first. */
+export async function listRuns(client: Client, limit: number, filters: RunFilters = {}): Promise<RunSummary[]> {
   const runs: RunSummary[] = [];
-  const query = CLI_WORKFLOWS.map((t) => `WorkflowType = '${t}'`).join(' OR ');
-  for await (const w of client.workflow.list({ query, pageSize: limit })) {
-    runs.push({ workflowId: w.workflowId, runId: w.runId, type: w.type, status: w.status.name, startTime: w.startTime, ...(w.closeTime ? { closeTime: w.closeTime } : {}) });
-    if (runs.length >= limit) break;
+  const query = runsQuery(filters);
+  try {
+    for await (const w of client.workflow.list({ ...(query ? { query } : {}), pageSize: limit })) {
+      const chat = w.typedSearchAttributes.get(RUN_SEARCH_ATTRIBUTES.chatTitle) ?? w.typedSearchAttributes.get(RUN_SEARCH_ATTRIBUTES.chat);
+      runs.push({ workflowId: w.workflowId, runId: w.runId, type: w.type, status: w.status.name, startTime: w.startTime, ...(w.closeTime ? { closeTime: w.closeTime } : {}), ...(chat ? { chat } : {}) });
+      if (runs.length >= limit) break;
+    }
+  } catch (err) {
+    const grpc = err instanceof ServiceError ? err.cause : err;
+    if (filters.chat !== undefined && isGrpcServiceError(grpc) && grpc.code === GRPC_INVALID_ARGUMENT) {
+      throw new BadInputError(`namespace ${client.options.namespace} does not know tgpulse's search attributes, so runs cannot be found by chat`, `register them once: ${searchAttributeCommand(client.options.namespace)}`, { cause: err });
+    }
+    throw err;
   }
   return runs;
 }
