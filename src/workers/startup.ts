@@ -10,7 +10,7 @@ export async function requireRedis(redis: Redis): Promise<void> {
   try {
     await redis.ping();
   } catch (err) {
-    throw new TransportError(`Redis at ${redisWhere(redis)} is unreachable (${(err as Error).message}). Start it (\`redis-server\`) or set REDIS_URL`, { cause: err });
+    throw new TransportError(`Redis at ${redisWhere(redis)} does not answer. Start it (\`redis-server\`) or set REDIS_URL`, { cause: err });
   }
 }
 
