@@ -25,7 +25,12 @@ const connectionOptions = (config: TemporalSettings) => ({
  */
 export async function connectClient(config: TemporalSettings, opts: { connectTimeoutMs?: number } = {}): Promise<Client> {
   try {
-    const connection = await Connection.connect({ ...connectionOptions(config), connectTimeout: opts.connectTimeoutMs ?? 5000 });
+    const connection = await Connection.connect({
+      ...connectionOptions(config),
+      connectTimeout: opts.connectTimeoutMs ?? 5000,
+      // gRPC waits up to 2 min between reconnects by default: a CLI waiting out a Temporal restart would lag that long.
+      channelArgs: { 'grpc.max_reconnect_backoff_ms': 3000 },
+    });
     return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   } catch (err) {
     throw unreachable(config, err);

@@ -80,11 +80,13 @@ test('runs carry their chat, account and kind, a summary for the Web UI, and run
   }
 });
 
-test('result prints a link that names the run id (a link without it opens a 400 page in the Web UI)', async () => {
-  const handle = await startSummarize(client, { TEMPORAL_TASK_QUEUE: uniqueName('nobody') }, parseJobInput({ source: { kind: 'export', path: SAMPLE }, delivery: { kind: 'files', dir: join(dir, 'out') } }), 'cohort');
+test('result prints a link that names the run id (a link without it opens a 400 page in the Web UI), and what holds the run up', async () => {
+  const queue = uniqueName('nobody');
+  const handle = await startSummarize(client, { TEMPORAL_TASK_QUEUE: queue }, parseJobInput({ source: { kind: 'export', path: SAMPLE }, delivery: { kind: 'files', dir: join(dir, 'out') } }), 'cohort');
   try {
     const r = await runCli(['result', handle.workflowId], env, dir);
     expect(r.stdout).toContain(`Web UI: http://127.0.0.1:8233/namespaces/default/workflows/${handle.workflowId}/${handle.firstExecutionRunId}/history\n`);
+    expect(r.stdout).toContain(`waiting: no worker polls task queue ${queue}: start one with \`npm run worker\``);
   } finally {
     await handle.terminate('test over');
   }

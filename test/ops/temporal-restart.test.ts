@@ -36,7 +36,7 @@ test('Temporal restarts under a waiting CLI: one "unreachable, retrying" line, t
     await server.stop();
     await cli.waitFor(/Temporal unreachable, retrying…/);
     server = await startTemporal({ logDir: dir, dbFile, port });
-    await cli.waitFor(/Temporal is reachable again; still waiting/);
+    await cli.waitFor(/Temporal is reachable again; still waiting/, 180_000);
 
     // The run survived the restart: a worker started now finishes it, and the waiting CLI prints it.
     const worker = await startQueueWorker(server.address, taskQueue, { store: new LocalArtifactStore(join(dir, 'data')), openSource: openJobSource, llm: null });
