@@ -65,6 +65,7 @@ export async function waitForRun<R, P = unknown>(handle: WorkflowHandle, hooks: 
   const callTimeoutMs = hooks.callTimeoutMs ?? 5000;
   let down = false;
   let lastLines = '';
+  let previousKey = '';
   let progressInFlight = false;
   const reachable = () => {
     if (down) hooks.onReachable?.();
@@ -96,9 +97,14 @@ export async function waitForRun<R, P = unknown>(handle: WorkflowHandle, hooks: 
         continue;
       }
     }
-    const lines = health.lines.join('\n');
-    if (lines !== lastLines) hooks.onHealth?.(health);
-    lastLines = lines;
+    // Said once per change, not on every look: the countdown to a retry does not count as one. And only once two
+    // looks agree, so a worker that is just starting to poll is not reported missing.
+    const key = health.lines.map((l) => l.replace(/next try in [^)]*/, '')).join('\n');
+    if (key === previousKey && key !== lastLines) {
+      hooks.onHealth?.(health);
+      lastLines = key;
+    }
+    previousKey = key;
     // A query needs a worker; without one it would wait for a long time, holding up the health lines.
     if (hooks.readProgress && health.state !== 'stuck' && !progressInFlight) {
       progressInFlight = true;
