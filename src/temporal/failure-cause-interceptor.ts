@@ -6,11 +6,15 @@
  */
 import { ActivityFailure, ApplicationFailure, ChildWorkflowFailure, isCancellation, type WorkflowInboundCallsInterceptor, type WorkflowInterceptors } from '@temporalio/workflow';
 
-/** The innermost failure of a chain: the one that says what went wrong. */
+/** The failure that says what went wrong: the first application failure in the chain (the step's own), else the innermost. */
 function rootCause(err: Error): Error {
   let cause: unknown = err;
-  while (cause instanceof Error && cause.cause instanceof Error) cause = cause.cause;
-  return cause as Error;
+  while (cause instanceof Error) {
+    if (cause instanceof ApplicationFailure) return cause;
+    if (!(cause.cause instanceof Error)) return cause;
+    cause = cause.cause;
+  }
+  return err;
 }
 
 class FailureCauseInbound implements WorkflowInboundCallsInterceptor {
