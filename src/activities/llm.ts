@@ -262,9 +262,8 @@ export function createLlmActivities(deps: LlmActivityDeps) {
         const done = await store.tryGet(key);
         if (done) return publicPart(JSON.parse(done.toString('utf8')) as StoredPartial);
         const chunk = await readJson<StoredChunk>(chunkKey(input.jobId, plan, input.chunk));
-        const reply = await client.summarize(
-          chunkPrompt({ request: plan.prompt, chatTitle: plan.chat.title, transcript: chunk.text, part: chunk.part, parts: chunk.parts }),
-          signal(),
+        const reply = await heartbeating(() =>
+          client.summarize(chunkPrompt({ request: plan.prompt, chatTitle: plan.chat.title, transcript: chunk.text, part: chunk.part, parts: chunk.parts }), signal()),
         );
         const kept = keepKnownIds(reply.draft, new Set(chunk.citableIds), historyHas(plan));
         const findings = kept.draft.sections.flatMap((s) => s.points.map((p): Finding => ({ part: chunk.part, heading: s.heading, text: p.text, messageIds: p.messageIds })));
@@ -348,7 +347,7 @@ export function createLlmActivities(deps: LlmActivityDeps) {
       // After a cut reply, fewer points than before, even when the partials' points seemed to fit.
       const squeeze = input.squeeze ?? 1;
       const maxPoints = Math.max(1, Math.floor(Math.min(mergeRoom(settings) / perPoint, squeeze > 1 ? points : Infinity) / squeeze));
-      const reply = await client.summarize(mergePrompt({ request: plan.prompt, chatTitle: plan.chat.title, partials, final: input.final, points, maxPoints }), signal());
+      const reply = await heartbeating(() => client.summarize(mergePrompt({ request: plan.prompt, chatTitle: plan.chat.title, partials, final: input.final, points, maxPoints }), signal()));
       // The merge saw only the partials, so only ids they cite (each already checked against its chunk) may stay.
       const cited = new Set(parts.flatMap((p) => p.draft.sections.flatMap((s) => s.points.flatMap((pt) => pt.messageIds))));
       const kept = keepKnownIds(reply.draft, cited, historyHas(plan));
@@ -432,6 +431,22 @@ function publicPart(p: StoredPartial): LlmPartial {
   return { key: p.key, tokens: p.tokens, outTokens: p.outTokens, points: p.points, usage: p.usage, droppedIds: p.droppedIds, dropped: p.dropped };
 }
 
+/**
+ * Heartbeats while a model call is out: an activity hears of a cancellation (`tgpulse cancel`) only in the answer
+ * to a heartbeat, and the call's abort signal then stops the request at once.
+ */
+async function heartbeating<T>(call: () => Promise<T>): Promise<T> {
+  const ctx = asyncLocalStorage.getStore();
+  if (!ctx) return call();
+  ctx.heartbeat();
+  const timer = setInterval(() => ctx.heartbeat(), 1000);
+  try {
+    return await call();
+  } finally {
+    clearInterval(timer);
+  }
+}
+
 function signal(): AbortSignal | undefined {
   // Outside a Temporal activity (a direct call in a script or test) there is nothing to cancel.
   return asyncLocalStorage.getStore()?.cancellationSignal;
@@ -453,6 +468,8 @@ async function asFailure<T>(body: () => Promise<T>): Promise<T> {
     // A model call can take minutes: heartbeats let a dead worker's call be retried within seconds.
     return await withHeartbeats(body);
   } catch (err) {
+    // Cancelled (`tgpulse cancel`): the aborted request's error as it is, so the worker reports the step cancelled.
+    if (signal()?.aborted) throw err;
     throw toLlmFailure(err);
   }
 }

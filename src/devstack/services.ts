@@ -2,6 +2,7 @@ import { spawn, ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { requireBinary } from './find-binary';
+import { searchAttributeFlags } from '../temporal';
 import { freePort, waitForPort } from './ports';
 
 /** How a server process ended. */
@@ -99,6 +100,8 @@ export async function startTemporal(opts: { logDir: string; dbFile?: string; por
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--ui-port', String(uiPort)];
   args.push('--http-port', String(httpPort), '--metrics-port', String(metricsPort), '--ui-disable-news-fetch', '--log-level', 'error');
   if (opts.dbFile) args.push('--db-filename', opts.dbFile);
+  // Runs carry tgpulse's search attributes (chat, account, kind, cohort): the namespace must know them first.
+  for (const flag of searchAttributeFlags()) args.push('--search-attribute', flag);
   const launched = launch('temporal', bin, args, opts.logDir);
   await waitForService(launched, port, 'Temporal dev server', 60_000);
   const { child, logFile, exited } = launched;

@@ -3,7 +3,7 @@ export type { AcquireOptions, AcquireResult, LimiterStats, QuotaUsage } from './
 export { AccountPausedError } from './account-paused-error';
 export { DEFAULT_LIMITER_SETTINGS, limiterOptionsFromConfig } from './options';
 export type { LimiterLogger, LimiterOptions, LimiterSettings } from './options';
-export { createLimiterRedis } from './redis-client';
+export { createLimiterRedis, redisWhere } from './redis-client';
 export { limiterKeys } from './keys';
 export { nextUtcMidnight, redisTimeMs, utcDay } from './utc-day';
 export { neverSent } from './never-sent';

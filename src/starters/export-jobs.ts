@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { BadInputError } from '../domain';
 import { slug } from '../deliver';
 import type { ExportMembersInput, ExportMessagesInput } from '../workflows';
+import { startRun } from '../temporal';
 import { describeIssues } from './input-issues';
 
 export const EXPORT_MEMBERS_WORKFLOW = 'exportMembers';
@@ -49,8 +50,17 @@ export function exportWorkflowId(kind: ExportKind, chat: string): string {
 }
 
 /** Starts an export run on the general task queue; its activities run on the account's own worker. */
-export function startExport(client: Client, taskQueue: string, kind: ExportKind, input: ExportMembersInput | ExportMessagesInput, workflowId = exportWorkflowId(kind, input.chat)): Promise<WorkflowHandleWithFirstExecutionRunId> {
-  return client.workflow.start(kind === 'members' ? EXPORT_MEMBERS_WORKFLOW : EXPORT_MESSAGES_WORKFLOW, { taskQueue, workflowId, args: [parseExportInput(kind, input)] });
+export function startExport(client: Client, taskQueue: string, kind: ExportKind, raw: ExportMembersInput | ExportMessagesInput, workflowId = exportWorkflowId(kind, raw.chat)): Promise<WorkflowHandleWithFirstExecutionRunId> {
+  const input = parseExportInput(kind, raw);
+  const range = 'since' in input && (input.since || input.until) ? `, ${input.since ?? 'the start'} to ${input.until ?? 'now'}` : '';
+  const summary = `Export the ${kind} of ${input.chat}${range} as account ${input.account} → ${input.path}`;
+  return startRun(
+    client,
+    kind === 'members' ? EXPORT_MEMBERS_WORKFLOW : EXPORT_MESSAGES_WORKFLOW,
+    { taskQueue, workflowId, args: [input] },
+    { kind: kind === 'members' ? 'export-members' : 'export-messages', chat: input.chat, account: input.account },
+    { summary },
+  );
 }
 
 /**

@@ -12,6 +12,7 @@ import { BadInputError, RecapInput, type Delivery, type RecapResult } from '../d
 import { slug } from '../deliver';
 import { lastCompletedWeek, parseWeekId, shiftWeek } from '../recap';
 import type { weeklyRecap } from '../workflows';
+import { startRun } from '../temporal';
 import { checkJobSource } from './check-source';
 import { describeIssues } from './input-issues';
 import { copyResultFiles } from './copy-results';
@@ -262,12 +263,16 @@ export async function startRecap(client: Client, taskQueue: string, raw: RecapIn
   const input = parseRecapInput(raw);
   const week = input.week ?? lastCompletedWeek(now, input.cohort.zone);
   parseWeekId(week);
-  return client.workflow.start<typeof weeklyRecap>(RECAP_WORKFLOW, {
-    taskQueue,
-    workflowId: recapWorkflowId(input.cohort.name, week),
-    workflowIdConflictPolicy: WorkflowIdConflictPolicy.TERMINATE_EXISTING,
-    args: [{ ...input, week }],
-  });
+  const source = input.cohort.source;
+  const to = input.delivery.kind === 'files' ? `files in ${input.delivery.dir}` : `a post to ${input.delivery.chat} as ${input.delivery.account}`;
+  const account = source.kind === 'telegram' ? source.account : input.delivery.kind === 'telegram' ? input.delivery.account : undefined;
+  return startRun<typeof weeklyRecap>(
+    client,
+    RECAP_WORKFLOW,
+    { taskQueue, workflowId: recapWorkflowId(input.cohort.name, week), workflowIdConflictPolicy: WorkflowIdConflictPolicy.TERMINATE_EXISTING, args: [{ ...input, week }] },
+    { kind: 'recap', cohort: input.cohort.name, chat: source.kind === 'telegram' ? source.chat : (source.chat ?? input.cohort.name), chatTitle: input.cohort.name, ...(account ? { account } : {}) },
+    { summary: `Recap ${input.cohort.name}, week ${week} (${input.cohort.zone}) from ${source.kind === 'export' ? 'an export' : 'Telegram'} → ${to}` },
+  );
 }
 
 export interface BackfillOptions {

@@ -26,7 +26,12 @@ const connectionOptions = (config: TemporalSettings) => ({
  */
 export async function connectClient(config: TemporalSettings & Pick<Config, 'TEMPORAL_CODEC_KEYS'>, opts: { connectTimeoutMs?: number } = {}): Promise<Client> {
   try {
-    const connection = await Connection.connect({ ...connectionOptions(config), connectTimeout: opts.connectTimeoutMs ?? 5000 });
+    const connection = await Connection.connect({
+      ...connectionOptions(config),
+      connectTimeout: opts.connectTimeoutMs ?? 5000,
+      // gRPC waits up to 2 min between reconnects by default: a CLI waiting out a Temporal restart would lag that long.
+      channelArgs: { 'grpc.max_reconnect_backoff_ms': 3000 },
+    });
     // The same codec as the workers: inputs go out encrypted, results come back readable.
     const dataConverter = dataConverterFromConfig(config);
     return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, ...(dataConverter ? { dataConverter } : {}) });
@@ -44,9 +49,13 @@ export async function connectWorker(config: TemporalSettings): Promise<NativeCon
   }
 }
 
-/** The Web UI page of one run. */
+/**
+ * The Web UI page of one run. The UI (2.x) routes a run as `workflows/<id>/<run id>/history`: without the run id
+ * its next segment would be read as one (a 400 page), so a link without it opens the runs list filtered to the id.
+ */
 export function runUrl(config: Pick<Config, 'TEMPORAL_UI_URL' | 'TEMPORAL_NAMESPACE'>, workflowId: string, runId?: string): string {
   const base = config.TEMPORAL_UI_URL.replace(/\/+$/, '');
   const ns = encodeURIComponent(config.TEMPORAL_NAMESPACE);
-  return `${base}/namespaces/${ns}/workflows/${encodeURIComponent(workflowId)}${runId ? `/${runId}` : ''}/history`;
+  if (!runId) return `${base}/namespaces/${ns}/workflows?query=${encodeURIComponent(`WorkflowId="${workflowId}"`)}`;
+  return `${base}/namespaces/${ns}/workflows/${encodeURIComponent(workflowId)}/${encodeURIComponent(runId)}/history`;
 }

@@ -1,3 +1,12 @@
 export { connectClient, connectWorker, runUrl } from './connect';
 export { codecHandlerFromConfig, dataConverterFromConfig } from './data-converter';
 export { decodePayload } from './decode-payload';
+export { RUN_SEARCH_ATTRIBUTES, runSearchAttributes, searchAttributeFlags } from './search-attributes';
+export type { RunKind, RunLabels } from './search-attributes';
+export { searchAttributeCommand, startRun } from './start-run';
+export type { RunDescription } from './start-run';
+export { describeRunHealth, livePollers, noWorkerLine } from './run-health';
+export type { RunHealth, RunState, TemporalService } from './run-health';
+export { isUnreachable, waitForRun } from './wait-for-run';
+export type { WaitHooks } from './wait-for-run';
+export { runWorkerOptions, WORKFLOW_INTERCEPTOR_MODULES } from './worker-options';

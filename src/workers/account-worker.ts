@@ -3,6 +3,7 @@ import { createTelegramActivities, createUserbotActivities, type LimiterStatsRea
 import { accountTaskQueue } from '../domain';
 import type { ArtifactStore } from '../store';
 import type { OpenAccount } from '../telegram';
+import { runWorkerOptions } from '../temporal';
 
 /** What an account worker needs. `open` takes the account's lease and connects (`openTelegramAccount`). */
 export interface AccountWorkerOptions {
@@ -73,6 +74,8 @@ export async function startAccountWorker(opts: AccountWorkerOptions): Promise<Ru
       }),
       // One account's calls pass one limiter anyway; a few at a time let a delivery go out during an extraction.
       maxConcurrentActivityTaskExecutions: 4,
+      // Activities only: no workflow interceptors to load.
+      ...runWorkerOptions({ prebuiltBundle: true }),
     });
   } catch (err) {
     await account.close();

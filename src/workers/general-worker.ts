@@ -1,5 +1,6 @@
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
+import { runWorkerOptions } from '../temporal';
 
 /** Where the workflow code is: the worker bundles it (or takes a prebuilt bundle). */
 export const WORKFLOWS_PATH = require.resolve('../workflows');
@@ -26,5 +27,6 @@ export function createGeneralWorker(opts: {
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     // Two cores: a few activities at a time keep extraction and summaries from starving each other.
     maxConcurrentActivityTaskExecutions: 8,
+    ...runWorkerOptions({ prebuiltBundle: opts.workflowBundle !== undefined }),
   });
 }

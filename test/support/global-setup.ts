@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { startRedis, startTemporal } from '../../src/devstack';
+import { WORKFLOW_INTERCEPTOR_MODULES } from '../../src/temporal';
 import { startPiltover, type PiltoverInfo } from './piltover';
 import { STACK_FILE } from './stack';
 
@@ -28,7 +29,7 @@ export default async function globalSetup(): Promise<void> {
     // (with its reason), not the whole run.
     startPiltover({ stateDir: join(logDir, 'piltover') }).catch((err: unknown) => ({ error: (err as Error).message })),
     // Bundling the workflows takes seconds: do it once for every suite.
-    bundleWorkflowCode({ workflowsPath: join(__dirname, '../../src/workflows'), logger: quietLogger }).catch(() => null),
+    bundleWorkflowCode({ workflowsPath: join(__dirname, '../../src/workflows'), workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES, logger: quietLogger }).catch(() => null),
   ]);
   if (bundle) {
     writeFileSync(bundlePath, bundle.code);

@@ -22,7 +22,8 @@ async function main(argv: string[]): Promise<number> {
   for (const register of registry) register(program);
   try {
     await program.parseAsync(argv);
-    return 0;
+    // A command that ends normally may still set a code of its own (`cancel` when the run has not stopped yet).
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
     return reportCliError(err);
   }

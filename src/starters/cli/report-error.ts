@@ -1,5 +1,5 @@
 import { WorkflowFailedError } from '@temporalio/client';
-import { ApplicationFailure, TemporalFailure } from '@temporalio/common';
+import { ApplicationFailure, CancelledFailure, TemporalFailure } from '@temporalio/common';
 import { CommanderError } from 'commander';
 import { describeError } from '../../domain';
 
@@ -16,6 +16,10 @@ function runFailure(err: WorkflowFailedError): { message: string; nonRetryable: 
 export function reportCliError(err: unknown): number {
   // commander has already printed its own message (or the help).
   if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+  if (err instanceof WorkflowFailedError && err.cause instanceof CancelledFailure) {
+    process.stderr.write('the run was cancelled (tgpulse cancel, the userbot\'s /cancel or the Web UI); what it stored so far is kept\n');
+    return 1;
+  }
   if (err instanceof WorkflowFailedError) {
     // A refusal no retry can mend (bad input, a quota, a bad key) is the user's to fix: exit 2, like bad input here.
     const { message, nonRetryable } = runFailure(err);

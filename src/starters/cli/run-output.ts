@@ -1,19 +1,51 @@
 import { readFileSync } from 'node:fs';
 import type { WorkflowHandle } from '@temporalio/client';
 import { markdownToTerminal } from '../../deliver';
-import type { JobResult } from '../../domain';
-import { waitForResult } from '../jobs';
+import { accountTaskQueue, type JobProgress, type JobResult } from '../../domain';
+import { livePollers, noWorkerLine, waitForRun, type TemporalService } from '../../temporal';
+import { readProgress } from '../jobs';
 import type { summarizeChat } from '../../workflows';
 import { progressView } from './progress-view';
 
-/** Waits for a run with a progress view on stderr. */
-export async function watchRun(handle: WorkflowHandle<typeof summarizeChat>): Promise<JobResult> {
-  // The count is of history entries (messages and service notices), not the summary's message count.
-  const view = progressView(process.stderr, 'entries');
+/**
+ * Waits for any run with a progress view on stderr, saying within seconds what holds it up (no worker on its queue
+ * or its account, a step retrying and why) and riding out a Temporal restart with one line instead of a stack.
+ */
+export async function watchAnyRun<T>(handle: WorkflowHandle, unit: string, stream: NodeJS.WriteStream = process.stderr): Promise<T> {
+  const view = progressView(stream, unit);
+  let troubled = false;
   try {
-    return await waitForResult(handle, (p) => view.update(p));
+    return await waitForRun<T, JobProgress>(handle, {
+      readProgress,
+      onProgress: (p) => view.update(p),
+      onHealth: (health) => {
+        for (const line of health.lines) stream.write(`  waiting: ${line}\n`);
+        if (health.lines.length === 0 && troubled) stream.write('  resolved: the run is moving again\n');
+        troubled = health.lines.length > 0;
+      },
+      onUnreachable: () => stream.write(`  Temporal unreachable, retrying… (the run itself is kept by the server; Ctrl-C stops only this wait)\n`),
+      onReachable: () => stream.write('  Temporal is reachable again; still waiting\n'),
+    });
   } finally {
     view.stop();
+  }
+}
+
+/** Waits for a summarize run with a progress view on stderr. */
+export function watchRun(handle: WorkflowHandle<typeof summarizeChat>): Promise<JobResult> {
+  // The count is of history entries (messages and service notices), not the summary's message count.
+  return watchAnyRun<JobResult>(handle, 'entries');
+}
+
+/**
+ * Before a start: says at once when no worker polls the queue a run would wait on (the general queue, and the
+ * queue of the account it reads or posts with). The run is started anyway: a worker started later picks it up.
+ */
+export async function warnIfNoWorker(client: TemporalService, taskQueue: string, account?: string, stream: NodeJS.WriteStream = process.stderr): Promise<void> {
+  const queues: Array<[string, 'workflow' | 'activity']> = [[taskQueue, 'workflow']];
+  if (account) queues.push([accountTaskQueue(taskQueue, account), 'activity']);
+  for (const [queue, type] of queues) {
+    if ((await livePollers(client, queue, type)).length === 0) stream.write(`warning: ${noWorkerLine(taskQueue, queue)}; the run waits until one does\n`);
   }
 }
 

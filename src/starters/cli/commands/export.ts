@@ -8,10 +8,9 @@ import { BadInputError } from '../../../domain';
 import { runUrl } from '../../../temporal';
 import type { exportMembers, exportMessages, ExportMembersInput, ExportMessagesInput } from '../../../workflows';
 import { parseExportInput, startExport, type ExportKind } from '../../export-jobs';
-import { readProgress } from '../../jobs';
 import { cliConfig, withClient } from '../context';
 import { accountName, accountOption } from '../options';
-import { progressView } from '../progress-view';
+import { warnIfNoWorker, watchAnyRun } from '../run-output';
 import type { RegisterCommand } from './index';
 import { isoDate, TAKEOUT_NOTE, telegramChat } from './summarize';
 
@@ -32,27 +31,12 @@ interface MessagesFlags {
 }
 
 /** Waits for an export with a progress view on stderr (the count comes from the activity's heartbeat). */
-export async function watchExport<T>(handle: WorkflowHandle, unit: string): Promise<T> {
-  const view = progressView(process.stderr, unit);
-  const result = handle.result() as Promise<T>;
-  let done = false;
-  void result.then(
-    () => (done = true),
-    () => (done = true),
-  );
-  try {
-    while (!done) {
-      const p = await readProgress(handle);
-      if (p && !done) view.update(p);
-      await Promise.race([result.catch(() => undefined), new Promise((r) => setTimeout(r, 500))]);
-    }
-    return await result;
-  } finally {
-    view.stop();
-  }
+export function watchExport<T>(handle: WorkflowHandle, unit: string): Promise<T> {
+  return watchAnyRun<T>(handle, unit);
 }
 
 async function start(client: Client, config: Config, kind: ExportKind, input: ExportMembersInput | ExportMessagesInput): Promise<WorkflowHandle> {
+  await warnIfNoWorker(client, config.TEMPORAL_TASK_QUEUE, input.account);
   const handle = await startExport(client, config.TEMPORAL_TASK_QUEUE, kind, input);
   process.stdout.write(`started ${handle.workflowId}\nWeb UI: ${runUrl(config, handle.workflowId, handle.firstExecutionRunId)}\n`);
   return handle;

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerBackup } from './backup';
+import { registerCancel } from './cancel';
 import { registerExport } from './export';
 import { registerLimits } from './limits';
 import { registerLogin } from './login';
@@ -15,4 +16,18 @@ import { registerWhoami } from './whoami';
 /** A CLI command adds itself to the program. Keep this list in the order `--help` should show. */
 export type RegisterCommand = (program: Command) => void;
 
-export const registry: RegisterCommand[] = [registerSummarize, registerExport, registerRecap, registerRuns, registerResult, registerRerun, registerLimits, registerLogin, registerWhoami, registerLogout, registerBackup, registerRetention];
+export const registry: RegisterCommand[] = [
+  registerSummarize,
+  registerExport,
+  registerRecap,
+  registerRuns,
+  registerResult,
+  registerCancel,
+  registerRerun,
+  registerLimits,
+  registerLogin,
+  registerWhoami,
+  registerLogout,
+  registerBackup,
+  registerRetention,
+];

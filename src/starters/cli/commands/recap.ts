@@ -214,7 +214,9 @@ export const registerRecap: RegisterCommand = (program) => {
             process.stdout.write(`triggered ${name}; a run is still going, so this one was skipped (overlap policy)\n`);
             return;
           }
-          process.stdout.write(`started ${id}\nWeb UI: ${runUrl(config, id)}\n`);
+          // The link needs the run id: without it the Web UI opens a 400 page.
+          const { runId } = await client.workflow.getHandle(id).describe();
+          process.stdout.write(`started ${id}\nWeb UI: ${runUrl(config, id, runId)}\n`);
         }),
       ),
   );

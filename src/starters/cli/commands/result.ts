@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { runUrl } from '../../../temporal';
+import { describeRunHealth, runUrl } from '../../../temporal';
 import { noSuchRun, readProgress } from '../../jobs';
 import { cliConfig, withClient } from '../context';
 import { printResult } from '../run-output';
@@ -17,14 +17,19 @@ export const registerResult: RegisterCommand = (program) => {
         await withClient(config, async (client) => {
           const handle = client.workflow.getHandle<typeof summarizeChat>(run);
           let status: string;
+          let runId: string;
           try {
-            status = (await handle.describe()).status.name;
+            ({ runId, status: { name: status } } = await handle.describe());
           } catch (err) {
             if (err instanceof WorkflowNotFoundError) throw noSuchRun(run, err);
             throw err;
           }
-          process.stdout.write(`${run}: ${status}\nWeb UI: ${runUrl(config, run)}\n`);
+          process.stdout.write(`${run}: ${status}\nWeb UI: ${runUrl(config, run, runId)}\n`);
           if (status === 'RUNNING') {
+            // What holds it up, if anything; its progress needs a worker to answer, so only when one serves it.
+            const health = await describeRunHealth(handle);
+            for (const line of health.lines) process.stdout.write(`waiting: ${line}\n`);
+            if (health.state === 'stuck') return;
             const p = await readProgress(handle);
             if (p) process.stdout.write(`phase ${p.phase}, ${p.messages} history entries read so far\n`);
             return;

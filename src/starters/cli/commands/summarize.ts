@@ -7,7 +7,7 @@ import { parseJobInput, startSummarize } from '../../jobs';
 import { cliConfig, withClient } from '../context';
 import { accountName, accountOption, checkedExport, outOption } from '../options';
 import { copyResultFiles } from '../../copy-results';
-import { printResult, watchRun } from '../run-output';
+import { printResult, warnIfNoWorker, watchRun } from '../run-output';
 import type { RegisterCommand } from './index';
 
 interface SummarizeOptions {
@@ -95,6 +95,8 @@ export const registerSummarize: RegisterCommand = (program) => {
         });
         const label = input.source.kind === 'export' ? (input.source.chat ?? basename(dirname(input.source.path))) : input.source.chat;
         await withClient(config, async (client) => {
+          const account = input.source.kind === 'telegram' ? input.source.account : input.delivery.kind === 'telegram' ? input.delivery.account : undefined;
+          await warnIfNoWorker(client, config.TEMPORAL_TASK_QUEUE, account);
           const handle = await startSummarize(client, config, input, label);
           process.stdout.write(`started ${handle.workflowId}\nWeb UI: ${runUrl(config, handle.workflowId, handle.firstExecutionRunId)}\n`);
           if (input.source.kind === 'telegram' && input.source.takeout) process.stdout.write(`Takeout: ${TAKEOUT_NOTE}\n`);
