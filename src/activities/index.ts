@@ -12,6 +12,8 @@ export { summaryKey } from './digest';
 export { createTelegramActivities, readSyncCursor, syncCursorKey, syncQuery, SYNC_TRAILING_WINDOW_MS } from './telegram';
 export { createUserbotActivities } from './userbot';
 export type { UserbotActivities } from './userbot';
+export { createJobSlotActivities } from './job-slots';
+export type { JobSlotActivities, JobSlotInput } from './job-slots';
 export type { PostToChatInput, SyncCursor, TelegramActivities, TelegramActivityDeps } from './telegram';
 
 /** Every activity of the general worker, built over its dependencies. Workflows import this type only. */

@@ -7,3 +7,6 @@ export { createLimiterRedis } from './redis-client';
 export { limiterKeys } from './keys';
 export type { LimiterKeys, PauseGroup } from './keys';
 export type { CallGuard, SafeCallOptions, TelegramOp, WaitInfo } from './call-guard';
+export { createJobSlots } from './job-slots';
+export type { JobSlotClaim, JobSlotLimits, JobSlotOptions, JobSlots } from './job-slots';
+export type { JobSlotRefusal } from './scripts';

@@ -18,6 +18,8 @@ export interface AccountWorkerOptions {
   heartbeatEveryMs?: number;
   /** Epoch ms, for the trailing window of incremental syncs. */
   now?: () => number;
+  /** More activities on the account's queue (the userbot's job slots). */
+  activities?: Record<string, (...args: never[]) => Promise<unknown>>;
 }
 
 /** The account's Telegram activities plus the userbot conversations' (replies, result files). */
@@ -54,14 +56,17 @@ export async function startAccountWorker(opts: AccountWorkerOptions): Promise<Ru
       connection: opts.connection,
       namespace: opts.namespace,
       taskQueue,
-      activities: withUserbot({
-        account: opts.account,
-        telegram: account.telegram,
-        store: opts.store,
-        ...(opts.floodTimerThresholdSeconds !== undefined ? { floodTimerThresholdSeconds: opts.floodTimerThresholdSeconds } : {}),
-        ...(opts.heartbeatEveryMs !== undefined ? { heartbeatEveryMs: opts.heartbeatEveryMs } : {}),
-        ...(opts.now ? { now: opts.now } : {}),
-      }),
+      activities: {
+        ...withUserbot({
+          account: opts.account,
+          telegram: account.telegram,
+          store: opts.store,
+          ...(opts.floodTimerThresholdSeconds !== undefined ? { floodTimerThresholdSeconds: opts.floodTimerThresholdSeconds } : {}),
+          ...(opts.heartbeatEveryMs !== undefined ? { heartbeatEveryMs: opts.heartbeatEveryMs } : {}),
+          ...(opts.now ? { now: opts.now } : {}),
+        }),
+        ...opts.activities,
+      },
       // One account's calls pass one limiter anyway; a few at a time let a delivery go out during an extraction.
       maxConcurrentActivityTaskExecutions: 4,
     });

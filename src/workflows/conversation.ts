@@ -12,10 +12,11 @@ import {
   startChild,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { TelegramActivities, UserbotActivities } from '../activities';
+import type { JobSlotActivities, TelegramActivities, UserbotActivities } from '../activities';
 import { accountTaskQueue, CONVERSATION_HELP, MAX_PROMPT_CHARS, type ConversationInput, type ConversationRun, type ConversationState, type ConversationUpdate, type JobProgress, type JobResult } from '../domain';
 import { NON_RETRYABLE } from './extract-chat';
 import { withFloodWaits } from './flood-wait';
+import { jobSlotReply } from './job-slot-reply';
 import { summarizeChat } from './summarize-chat';
 
 /** One message from the user, sent by the listener with update-with-start. */
@@ -62,6 +63,12 @@ export async function conversation(input: ConversationInput): Promise<void> {
     retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: NON_RETRYABLE },
   });
   const scopes = new Map<number, CancellationScope>();
+  // Redis only: quick, and retried until Redis answers (a job never starts without its slot).
+  const slots = proxyActivities<JobSlotActivities>({
+    taskQueue: accountTaskQueue(workflowInfo().taskQueue, input.account),
+    startToCloseTimeout: '30 seconds',
+    retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+  });
   // Progress is best effort: a status that cannot be read is skipped, never a failed job.
   const peek = proxyActivities<UserbotActivities>({
     taskQueue: accountTaskQueue(workflowInfo().taskQueue, input.account),
@@ -87,6 +94,9 @@ export async function conversation(input: ConversationInput): Promise<void> {
       return;
     }
     const jobId = `${self}-run-${messageId}`;
+    // The job limits (per user per hour, per user at once, all users at once) live in Redis, on Redis's clock.
+    const slot = await slots.claimJobSlot({ userId: input.userId, runId: jobId });
+    if (!slot.ok) return reply(messageId, jobSlotReply(slot, new Date()));
     const run: ConversationRun = { run: (state.runs.at(-1)?.run ?? 0) + 1, jobId, chat, ...(prompt ? { prompt } : {}), state: 'running' };
     state.runs.push(run);
     if (state.runs.length > RUNS_KEPT) state.runs.splice(0, state.runs.length - RUNS_KEPT);
@@ -136,6 +146,7 @@ export async function conversation(input: ConversationInput): Promise<void> {
       finished = true;
       scopes.delete(run.run);
       await CancellationScope.nonCancellable(() => watcher);
+      await CancellationScope.nonCancellable(() => slots.releaseJobSlot({ userId: input.userId, runId: jobId }));
     }
   }
 

@@ -1,5 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
+import { createJobSlotActivities } from '../../activities';
+import type { JobSlots } from '../../limiter';
 import type { ArtifactStore } from '../../store';
 import { openUserbotAccount, type AccountDeps, type IncomingTelegramMessage, type UpdatesCursor } from '../../telegram';
 import { startAccountWorker, type RunningAccountWorker } from '../../workers';
@@ -17,6 +19,8 @@ export interface UserbotOptions {
   deps: AccountDeps;
   store: ArtifactStore;
   allowlist: Allowlist;
+  /** The job limits the conversations claim a slot from before each job (`createJobSlots`). */
+  jobSlots: JobSlots;
   floodTimerThresholdSeconds?: number;
   heartbeatEveryMs?: number;
   /** How often the watchdog catches up with `updates.getDifference`, in ms (default 30 s). */
@@ -62,6 +66,7 @@ export async function startUserbot(opts: UserbotOptions): Promise<RunningUserbot
     account: opts.account,
     store: opts.store,
     open: () => Promise.resolve(account),
+    activities: createJobSlotActivities({ slots: opts.jobSlots }),
     ...(opts.floodTimerThresholdSeconds !== undefined ? { floodTimerThresholdSeconds: opts.floodTimerThresholdSeconds } : {}),
     ...(opts.heartbeatEveryMs !== undefined ? { heartbeatEveryMs: opts.heartbeatEveryMs } : {}),
   });

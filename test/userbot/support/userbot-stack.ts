@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { NativeConnection } from '@temporalio/worker';
 import type Redis from 'ioredis';
 import { Api } from 'telegram';
-import { createLimiter, createLimiterRedis } from '../../../src/limiter';
+import { createJobSlots, createLimiter, createLimiterRedis, type JobSlotLimits } from '../../../src/limiter';
 import { parseAllowlist, startUserbot, type RunningUserbot } from '../../../src/starters/userbot';
 import { LocalArtifactStore } from '../../../src/store';
 import { accountDepsFromConfig } from '../../../src/telegram';
@@ -34,7 +34,7 @@ export interface UserbotStack {
  * Logs `owner` in a second time with `tgpulse login` (the userbot's own session; the test keeps the first as "the
  * owner's phone") and starts the userbot on it, `allow` on its allowlist.
  */
-export async function startUserbotStack(opts: { owner: PiltoverUser; account: string; allow: string; watchdogMs?: number; ratePerSecond?: number; info?: PiltoverInfo; floodTimerThresholdSeconds?: number }): Promise<UserbotStack> {
+export async function startUserbotStack(opts: { owner: PiltoverUser; account: string; allow: string; watchdogMs?: number; ratePerSecond?: number; info?: PiltoverInfo; floodTimerThresholdSeconds?: number; jobLimits?: Partial<JobSlotLimits> }): Promise<UserbotStack> {
   const dir = mkdtempSync(join(tmpdir(), 'tgpulse-userbot-'));
   const config = piltoverConfig(dir, opts.account, opts.info);
   const login = await runCli(['login', '--session', opts.account, '--phone', opts.owner.phone, '--code', '22222'], piltoverEnv(config));
@@ -53,6 +53,7 @@ export async function startUserbotStack(opts: { owner: PiltoverUser; account: st
     deps: accountDepsFromConfig(config, { redis, guard: limiter, account: opts.account }),
     store,
     allowlist: parseAllowlist(opts.allow),
+    jobSlots: createJobSlots({ redis, prefix: config.REDIS_KEY_PREFIX, limits: { perHour: 100, atOnce: 1, globalAtOnce: 100, ...opts.jobLimits } }),
     heartbeatEveryMs: 200,
     ...(opts.floodTimerThresholdSeconds !== undefined ? { floodTimerThresholdSeconds: opts.floodTimerThresholdSeconds } : {}),
     watchdogMs: opts.watchdogMs ?? 60_000,
