@@ -1,5 +1,6 @@
 import { Api, type TelegramClient } from 'telegram';
-import { NewMessage, type NewMessageEvent } from 'telegram/events';
+import { NewMessage, Raw, type NewMessageEvent } from 'telegram/events';
+import { UpdateConnectionState } from 'telegram/network';
 import { BadInputError } from '../domain';
 import { AccountLease } from './lease';
 import { connectClient, createTelegramClient, telegramCredentials, type AccountDeps, type OpenAccount } from './connect';
@@ -44,6 +45,13 @@ export interface UserbotAccount extends OpenAccount {
    * connection silently lost, are found.
    */
   messagesSince(cursor: UpdatesCursor): Promise<{ messages: IncomingTelegramMessage[]; cursor: UpdatesCursor }>;
+  /**
+   * Calls `handler` each time the connection is up again after it dropped (gramjs reconnects by itself, and so does
+   * {@link reconnect}): updates sent while it was down are not pushed again, so this is when to catch up.
+   */
+  onReconnect(handler: () => void): () => void;
+  /** Connects the client again in place (its handlers stay on it); a no-op while it is connected. */
+  reconnect(): Promise<void>;
 }
 
 const str = (v: unknown): string => String(v);
@@ -138,6 +146,7 @@ export async function openUserbotAccount(deps: AccountDeps): Promise<UserbotAcco
     }
     return result;
   }) as typeof client.invoke;
+  const reconnect = () => connectClient(client, server, { destroyOnFailure: false });
   const telegram = new GramjsTelegram({
     client,
     guard: deps.guard,
@@ -146,7 +155,7 @@ export async function openUserbotAccount(deps: AccountDeps): Promise<UserbotAcco
     requestTimeoutMs: (deps.config.TELEGRAM_REQUEST_TIMEOUT_SECONDS ?? 60) * 1000,
     // The userbot reconnects its one client in place: its update handlers and the sent-ids hook live on it.
     reconnect: async () => {
-      await connectClient(client, server, { destroyOnFailure: false });
+      await reconnect();
       return client;
     },
   });
@@ -188,5 +197,19 @@ export async function openUserbotAccount(deps: AccountDeps): Promise<UserbotAcco
       client.addEventHandler(listener, builder);
       return () => client.removeEventHandler(listener, builder);
     },
+    onReconnect(handler) {
+      const builder = new Raw({ types: [UpdateConnectionState] });
+      let down = false;
+      const listener = (event: UpdateConnectionState) => {
+        if (event.state !== UpdateConnectionState.connected) down = true;
+        else if (down) {
+          down = false;
+          handler();
+        }
+      };
+      client.addEventHandler(listener, builder);
+      return () => client.removeEventHandler(listener, builder);
+    },
+    reconnect,
   };
 }

@@ -52,8 +52,8 @@ const RECENT_IDS = 2000;
  * order they arrived, so "link, then /go" reaches the conversation in that order.
  *
  * gramjs updates can stop while the connection looks healthy, and gramjs has no catch-up: a watchdog asks Telegram
- * for every message since its stored cursor (`updates.getDifference`) at start and then every `watchdogMs`, hands
- * on what the listener has not, and stores the new cursor. A message seen both ways acts once: the process skips
+ * for every message since its stored cursor (`updates.getDifference`) at start, right after every reconnect, and
+ * every `watchdogMs`, hands on what the listener has not, and stores the new cursor. A message seen both ways acts once: the process skips
  * ids it handed on, and the conversation ignores a message id it has handled.
  */
 export async function startUserbot(opts: UserbotOptions): Promise<RunningUserbot> {
@@ -109,11 +109,20 @@ export async function startUserbot(opts: UserbotOptions): Promise<RunningUserbot
     await worker.stop();
     throw err;
   }
-  const timer = setInterval(() => {
+  // Updates sent while the connection was down are not pushed again: catch up as soon as it is back.
+  const stopReconnects = account.onReconnect(() => {
     catchUp().catch((err: unknown) => opts.onError?.(err));
+  });
+  const timer = setInterval(() => {
+    // A catch-up that fails may mean a connection gramjs gave up on: connect again (that catches up too).
+    catchUp().catch((err: unknown) => {
+      opts.onError?.(err);
+      account.reconnect().catch((cause: unknown) => opts.onError?.(cause));
+    });
   }, opts.watchdogMs ?? 30_000);
   const quiet = () => {
     clearInterval(timer);
+    stopReconnects();
     stopListening?.();
     stopListening = undefined;
   };
