@@ -4,12 +4,12 @@
  * Redis limiter, gramjs both ways. The owner writes in Saved Messages from a second session (their "phone"); the
  * clock runs from just before the owner's message is sent to the moment the owner's client receives the answer.
  *
- * - first reply: `/summarize <small group>` → the job's first status message ("Run N: reading …"); then the job's
- *   result files (time to result on a 6-message group).
+ * - first reply: `/status` → its answer; `/summarize <small group>` → the job's first status message ("Run N: …"),
+ *   then the job's result files (time to result on a 6-message group).
  * - the bundled sample: the text messages of samples/cohort-export/result.json posted into a piltover group,
  *   then `/summarize` → the result files.
  *
- * Run: npx tsx bench/userbot/first-reply.ts [--messages 30] [--sample-runs 3]
+ * Run: npx tsx bench/userbot/first-reply.ts [--messages 30] [--jobs 10] [--sample-runs 2]
  * (starts its own Temporal dev server, Redis and piltover; RATE_RPS as configured, default 4)
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -19,7 +19,6 @@ import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { Api } from 'telegram';
-import { NewMessage, type NewMessageEvent } from 'telegram/events';
 import { startRedis, startTemporal } from '../../src/devstack';
 import { createJobSlots, createLimiter, createLimiterRedis } from '../../src/limiter';
 import { parseAllowlist, startUserbot } from '../../src/starters/userbot';
@@ -40,8 +39,9 @@ function summary(name: string, values: number[]): string {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { messages: { type: 'string', default: '30' }, 'sample-runs': { type: 'string', default: '3' } } });
-  const jobs = Number(values.messages);
+  const { values } = parseArgs({ options: { messages: { type: 'string', default: '30' }, jobs: { type: 'string', default: '10' }, 'sample-runs': { type: 'string', default: '2' } } });
+  const statusMessages = Number(values.messages);
+  const jobCount = Number(values.jobs);
   const sampleRuns = Number(values['sample-runs']);
   Runtime.install({ logger: { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined } as never });
   const dir = mkdtempSync(join(tmpdir(), 'tgpulse-bench-userbot-'));
@@ -86,40 +86,51 @@ async function main(): Promise<void> {
     });
     stops.unshift(() => userbot.stop());
 
-    // What the owner's phone receives in Saved Messages, with the moment it arrived.
-    const arrivals: { at: number; message: Api.Message }[] = [];
-    const saved = (m: Api.Message) => m.peerId instanceof Api.PeerUser && m.peerId.userId.toString() === String(owner.id);
-    owner.client.addEventHandler((e: NewMessageEvent) => {
-      if (saved(e.message)) arrivals.push({ at: performance.now(), message: e.message });
-    }, new NewMessage({}));
-    const until = async (what: string, test: (m: Api.Message) => boolean, from: number, ms = 600_000): Promise<number> => {
+    // What the owner's phone sees in Saved Messages, polled (gramjs events on a second session are not reliable on
+    // piltover): a figure is late by at most one poll, about 50 ms plus one history request.
+    let lastSeen = (await owner.client.getMessages('me', { limit: 1 }))[0]?.id ?? 0;
+    const until = async (what: string, test: (m: Api.Message) => boolean, ms = 600_000): Promise<number> => {
       const end = Date.now() + ms;
       for (;;) {
-        const hit = arrivals.slice(from).find((a) => test(a.message));
-        if (hit) return hit.at;
+        const at = performance.now();
+        const fresh = [...(await owner.client.getMessages('me', { limit: 10 }))].filter((m) => m.id > lastSeen).reverse();
+        const hit = fresh.find((m) => test(m));
+        if (hit) {
+          lastSeen = hit.id;
+          return at;
+        }
         if (Date.now() > end) throw new Error(`no ${what} within ${ms / 1000} s`);
-        await new Promise((r) => setTimeout(r, 10));
+        await new Promise((r) => setTimeout(r, 50));
       }
     };
     const isFile = (m: Api.Message) => m.media instanceof Api.MessageMediaDocument;
     const runJob = async (chat: string) => {
-      const from = arrivals.length;
       const t0 = performance.now();
-      await owner.client.sendMessage('me', { message: `/summarize https://t.me/${chat} what happened` });
-      const first = await until('first status', (m) => /^Run \d+: reading/.test(m.message), from);
+      const sent = await owner.client.sendMessage('me', { message: `/summarize https://t.me/${chat} what happened` });
+      lastSeen = sent.id;
+      const first = await until('first status', (m) => /^Run \d+: /.test(m.message));
       let files = 0;
-      const done = await until('result files', (m) => isFile(m) && ++files >= 2, from);
+      const done = await until('result files', (m) => isFile(m) && ++files >= 2);
       return { first: first - t0, result: done - t0 };
     };
 
+    const replies: number[] = [];
+    for (let i = 0; i < statusMessages; i++) {
+      const t0 = performance.now();
+      const sent = await owner.client.sendMessage('me', { message: '/status' });
+      lastSeen = sent.id;
+      replies.push((await until('/status reply', (m) => m.message.startsWith('Nothing is running'))) - t0);
+    }
+    process.stdout.write(`${summary('first reply to /status', replies)}\n`);
+
     const firsts: number[] = [];
     const results: number[] = [];
-    for (let i = 0; i < jobs; i++) {
+    for (let i = 0; i < jobCount; i++) {
       const { first, result } = await runJob(small.username);
       firsts.push(first);
       results.push(result);
     }
-    process.stdout.write(`${summary('first status reply (small group)', firsts)}\n${summary('result files (small group, 6 messages)', results)}\n`);
+    process.stdout.write(`${summary('first status message of a job (small group)', firsts)}\n${summary('result files (small group, 6 messages)', results)}\n`);
 
     const sample = JSON.parse(readFileSync(resolve(__dirname, '../../samples/cohort-export/result.json'), 'utf8')) as { messages: { type: string; text: unknown }[] };
     const texts = sample.messages

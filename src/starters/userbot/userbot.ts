@@ -111,7 +111,6 @@ export async function startUserbot(opts: UserbotOptions): Promise<RunningUserbot
   }
   // Updates sent while the connection was down are not pushed again: catch up as soon as it is back.
   const stopReconnects = account.onReconnect(() => {
-    if (process.env.TGPULSE_DEBUG_USERBOT) process.stderr.write(`[userbot] ${new Date().toISOString()} reconnected: catching up\n`);
     catchUp().catch((err: unknown) => opts.onError?.(err));
   });
   const timer = setInterval(() => {
