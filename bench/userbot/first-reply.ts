@@ -108,7 +108,7 @@ async function main(): Promise<void> {
       const t0 = performance.now();
       const sent = await owner.client.sendMessage('me', { message: `/summarize https://t.me/${chat} what happened` });
       lastSeen = sent.id;
-      const first = await until('first status', (m) => /^Run \d+: /.test(m.message));
+      const first = await until('first status', (m) => /^Run \d+\b/.test(m.message));
       let files = 0;
       const done = await until('result files', (m) => isFile(m) && ++files >= 2);
       return { first: first - t0, result: done - t0 };
