@@ -34,7 +34,7 @@ let child: ChildProcess | undefined;
 /** The real userbot entry point in its own process (one request every 2 s: the job is still running when it dies). */
 function spawnUserbot(): ChildProcess {
   const log = openSync(join(testStack().logDir, `userbot-${ACCOUNT}.log`), 'a');
-  return spawn(process.execPath, ['-r', 'tsx/cjs', join(ROOT, 'src/starters/userbot/main.ts'), '--account', ACCOUNT], { cwd: dir, env: { ...process.env, ...env }, stdio: ['ignore', log, log] });
+  return spawn(process.execPath, ['-r', require.resolve('tsx/cjs'), join(ROOT, 'src/starters/userbot/main.ts'), '--account', ACCOUNT], { cwd: dir, env: { ...process.env, ...env }, stdio: ['ignore', log, log] });
 }
 
 beforeAll(async () => {
