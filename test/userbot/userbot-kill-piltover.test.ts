@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, openSync, rmSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Api } from 'telegram';
@@ -32,8 +32,10 @@ let env: Record<string, string>;
 let child: ChildProcess | undefined;
 
 /** The real userbot entry point in its own process (one request every 2 s: the job is still running when it dies). */
+let logFile: string;
 function spawnUserbot(): ChildProcess {
-  const log = openSync(join(testStack().logDir, `userbot-${ACCOUNT}.log`), 'a');
+  logFile = join(testStack().logDir, `userbot-${ACCOUNT}-${Date.now()}.log`);
+  const log = openSync(logFile, 'a');
   return spawn(process.execPath, ['-r', require.resolve('tsx/cjs'), join(ROOT, 'src/starters/userbot/main.ts'), '--account', ACCOUNT], { cwd: dir, env: { ...process.env, ...env }, stdio: ['ignore', log, log] });
 }
 
@@ -72,8 +74,12 @@ async function repliesTo(user: PiltoverUser): Promise<Api.Message[]> {
   return [...list].filter((m): m is Api.Message => m instanceof Api.Message && !m.out).reverse();
 }
 
+/** A first start takes the update stream from where it stands: talk to it once it says it listens. */
+const listening = () => waitFor('the userbot to listen', async () => (readFileSync(logFile, 'utf8').includes(' listening (owner ') ? true : undefined), 120_000);
+
 test('the userbot killed mid-job and started again: the job delivers once, messages sent meanwhile are answered once', async () => {
   child = spawnUserbot();
+  await listening();
   const start = await owner.client.sendMessage('me', { message: `/summarize https://t.me/${group} who is blocked` });
   const saved = async () => (await chatMessages(owner, 'me', 60)).filter((m) => m.id > start.id);
   await waitFor('the job\'s status message', async () => (await saved()).find((m) => /^Run 1/.test(m.message)), 120_000);
