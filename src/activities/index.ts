@@ -23,6 +23,8 @@ export { applyRetention } from './maintenance-retention';
 export type { RetentionCount, RetentionDeps, RetentionInput, RetentionKind, RetentionReport } from './maintenance-retention';
 export type { UserbotActivities, UserbotActivityDeps } from './userbot';
 export type { LimiterStatsReader } from './userbot-limits';
+export { createJobSlotActivities } from './job-slots';
+export type { JobSlotActivities, JobSlotInput } from './job-slots';
 export type { PostToChatInput, SyncCursor, TelegramActivities, TelegramActivityDeps } from './telegram';
 
 /** Every activity of the general worker, built over its dependencies. Workflows import this type only. */

@@ -119,7 +119,38 @@ export const ConfigSchema = z.object({
   S3_SECRET_ACCESS_KEY: optional(),
   /** The bucket in the URL path rather than the host name: MinIO, SeaweedFS and most self-hosted servers need it. */
   S3_FORCE_PATH_STYLE: bool(false),
+  // Userbot
+  /** Who besides the owner may talk to the userbot: user ids or @usernames, comma-separated. */
+  USERBOT_ALLOWLIST: z
+    .string()
+    .default('')
+    .superRefine((text, ctx) => {
+      for (const entry of badAllowlistEntries(text)) ctx.addIssue({ code: 'custom', message: allowlistEntryProblem(entry) });
+    }),
+  /** Bot mode: the Telegram user id of the owner (a bot has no Saved Messages; the owner talks to it in a DM). */
+  USERBOT_OWNER_ID: z.string().regex(/^\d{1,20}$/, 'must be a Telegram user id (digits): ask @userinfobot, or see `tgpulse whoami`').optional(),
+  /** Bot mode: the token @BotFather gave (or --bot-token-file). Never logged. */
+  USERBOT_BOT_TOKEN: z.string().regex(/^\d+:[A-Za-z0-9_-]{20,}$/, 'must be the token @BotFather gave (digits, a colon, then letters)').optional(),
+  /** Jobs one user may start in any hour. */
+  USERBOT_JOBS_PER_HOUR: int(10, 1),
+  /** Jobs one user may have running at once. */
+  USERBOT_JOBS_AT_ONCE: int(1, 1),
+  /** Jobs running at once across all users (they share the account's rate limit and the worker's cores). */
+  USERBOT_GLOBAL_JOBS_AT_ONCE: int(4, 1),
 });
+
+/** What is wrong with one bad USERBOT_ALLOWLIST entry, and what to write instead. */
+export function allowlistEntryProblem(entry: string): string {
+  return `${JSON.stringify(entry)} is neither a user id (digits) nor a @username (letters, digits and _, starting with a letter): list ids or usernames, comma-separated, e.g. 12345,@alice`;
+}
+
+/** Entries of a USERBOT_ALLOWLIST that are neither a user id nor a @username. */
+export function badAllowlistEntries(text: string): string[] {
+  return text
+    .split(',')
+    .map((e) => e.trim())
+    .filter((e) => e !== '' && !/^\d{1,20}$/.test(e) && !/^@?[A-Za-z][A-Za-z0-9_]{3,31}$/.test(e));
+}
 export type Config = z.infer<typeof ConfigSchema>;
 
 /** A setting that is missing or wrong. The message lists every problem, one per line. */

@@ -1,2 +1,2 @@
-export { ConfigSchema, ConfigError, loadConfig, loadDotenv } from './config';
+export { allowlistEntryProblem, badAllowlistEntries, ConfigSchema, ConfigError, loadConfig, loadDotenv } from './config';
 export type { Config } from './config';

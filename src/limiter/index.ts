@@ -9,3 +9,6 @@ export { nextUtcMidnight, redisTimeMs, utcDay } from './utc-day';
 export { neverSent } from './never-sent';
 export type { LimiterKeys, PauseGroup } from './keys';
 export type { CallGuard, SafeCallOptions, TelegramOp, WaitInfo } from './call-guard';
+export { createJobSlots } from './job-slots';
+export type { JobSlotClaim, JobSlotLimits, JobSlotOptions, JobSlots } from './job-slots';
+export type { JobSlotRefusal } from './scripts';

@@ -25,6 +25,12 @@ export interface LimiterKeys {
   statsStem(account: string): string;
   /** Set of every account the limiter has seen. */
   accounts(): string;
+  /** Sorted set of a user's userbot jobs started in the last hour (run id -> start). */
+  jobStarts(userId: string): string;
+  /** Sorted set of a user's userbot jobs running now (run id -> slot expiry). */
+  jobsRunning(userId: string): string;
+  /** Sorted set of every userbot job running now ("user/run id" -> slot expiry). */
+  jobsRunningAll(): string;
 }
 
 /** Calls that share a smart pause: joins and leaves are spaced together. */
@@ -50,5 +56,9 @@ export function limiterKeys(prefix: string): LimiterKeys {
     stats: (account, day) => `${base}${tag(account)}:stats:${day}`,
     statsStem: (account) => `${base}${tag(account)}:stats:`,
     accounts: () => `${base}accounts`,
+    // One hash tag for every job-slot key: a claim checks one user's keys and the global set in one script.
+    jobStarts: (userId) => `${base}{jobs}:starts:${encodeURIComponent(userId)}`,
+    jobsRunning: (userId) => `${base}{jobs}:running:${encodeURIComponent(userId)}`,
+    jobsRunningAll: () => `${base}{jobs}:running`,
   };
 }

@@ -13,7 +13,12 @@ export interface LimiterCommands {
   tgpulseReleaseClaim(claim: string): Promise<(string | number)[]>;
   tgpulseAdvancePause(counter: string, pause: string, ...argv: (string | number)[]): Promise<[count: number, pausedUntil: number]>;
   tgpulsePauseAccount(pause: string, statsStem: string, ...argv: (string | number)[]): Promise<number>;
+  tgpulseClaimJobSlot(starts: string, running: string, runningAll: string, ...argv: (string | number)[]): Promise<[1, number] | [0, number, JobSlotRefusal, number]>;
+  tgpulseReleaseJobSlot(running: string, runningAll: string, ...argv: (string | number)[]): Promise<number>;
 }
+
+/** Why `claim-job-slot.lua` refused a slot. */
+export type JobSlotRefusal = 'hourly' | 'running' | 'global';
 
 const SCRIPTS: { name: keyof LimiterCommands; file: string; numberOfKeys?: number }[] = [
   { name: 'tgpulseAcquire', file: 'acquire.lua', numberOfKeys: 4 },
@@ -23,6 +28,8 @@ const SCRIPTS: { name: keyof LimiterCommands; file: string; numberOfKeys?: numbe
   { name: 'tgpulseReleaseClaim', file: 'release-claim.lua', numberOfKeys: 1 },
   { name: 'tgpulseAdvancePause', file: 'advance-pause.lua', numberOfKeys: 2 },
   { name: 'tgpulsePauseAccount', file: 'pause-account.lua', numberOfKeys: 2 },
+  { name: 'tgpulseClaimJobSlot', file: 'claim-job-slot.lua', numberOfKeys: 3 },
+  { name: 'tgpulseReleaseJobSlot', file: 'release-job-slot.lua', numberOfKeys: 2 },
 ];
 
 let sources: Map<string, string> | undefined;

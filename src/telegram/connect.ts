@@ -136,29 +136,46 @@ export interface OpenAccount {
   close(): Promise<void>;
 }
 
+/** What {@link connectAccount} opened: a connected client under the account's lease, and what made it. */
+export interface ConnectedAccount {
+  creds: TelegramCredentials;
+  server: TelegramServer;
+  /** The session string read from the session file. */
+  session: string;
+  lease: AccountLease;
+  client: TelegramClient;
+}
+
 /**
- * Connects an account from its session file: takes the lease first (a second process is refused with
- * {@link SessionInUseError}), then connects. A missing session asks the user to log in.
+ * The first steps of opening an account, shared by {@link openTelegramAccount} and the userbot's opener: reads the
+ * session (a missing one gets `loginHint`), takes the lease, connects through the limiter. On failure it closes what
+ * it opened and gives the lease back.
  */
-export async function openTelegramAccount(deps: AccountDeps): Promise<OpenAccount> {
+export async function connectAccount(deps: AccountDeps, loginHint: string): Promise<ConnectedAccount> {
   const creds = telegramCredentials(deps.config);
   const server = telegramServer(deps.config);
   const session = await deps.sessions.read(deps.account);
   if (session === undefined) {
-    throw new BadInputError(`Account "${deps.account}" is not logged in (no ${deps.sessions.pathOf(deps.account)})`, `Log in with \`tgpulse login --account ${deps.account}\``);
+    throw new BadInputError(`Account "${deps.account}" is not logged in (no ${deps.sessions.pathOf(deps.account)})`, `Log in with \`${loginHint}\``);
   }
   const lease = await AccountLease.acquire(deps.redis, deps.keys, deps.account, deps.lease);
-  let client = createTelegramClient(creds, session, server);
+  const client = createTelegramClient(creds, session, server);
   try {
     await deps.guard.safeCall(deps.account, 'api', 'connect', () => connectClient(client, server), { mapError: (err) => mapTelegramError(err, { account: deps.account, method: 'connect' }) });
   } catch (err) {
     await closeQuietly(client, lease);
     throw err;
   }
-  // A long-lived account worker outlives server restarts and network outages. gramjs reconnects by itself a few
-  // times, then gives up and leaves the requests it holds unanswered; a kill during its own reconnect can leave it
-  // half-connected. So a lost or stuck connection is never repaired in place: the old client is torn down and a new
-  // one connects from the session (same auth key), all within a bounded time.
+  return { creds, server, session, lease, client };
+}
+
+/**
+ * Connects an account from its session file: takes the lease first (a second process is refused with
+ * {@link SessionInUseError}), then connects. A missing session asks the user to log in.
+ */
+export async function openTelegramAccount(deps: AccountDeps): Promise<OpenAccount> {
+  const { creds, server, session, lease, client: first } = await connectAccount(deps, `tgpulse login --account ${deps.account}`);
+  let client = first;
   const rebuild = async (): Promise<TelegramClient> => {
     const old = client;
     const saved = (old.session as StringSession).save() || session;
@@ -220,7 +237,8 @@ function withinMs<T>(work: Promise<T>, ms: number): Promise<T> {
   return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
 
-async function closeQuietly(client: TelegramClient, lease: AccountLease): Promise<void> {
+/** Tears the client down (see {@link tearDown}) and gives the lease back, whatever happens to the first. */
+export async function closeQuietly(client: TelegramClient, lease: AccountLease): Promise<void> {
   try {
     await tearDown(client);
   } finally {

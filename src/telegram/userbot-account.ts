@@ -1,12 +1,10 @@
-import { Api, type TelegramClient } from 'telegram';
-import { NewMessage, type NewMessageEvent } from 'telegram/events';
-import { BadInputError } from '../domain';
-import { AccountLease } from './lease';
-import { connectClient, createTelegramClient, telegramCredentials, type AccountDeps, type OpenAccount } from './connect';
+import { Api } from 'telegram';
+import { NewMessage, Raw, type NewMessageEvent } from 'telegram/events';
+import { UpdateConnectionState } from 'telegram/network';
+import { closeQuietly, connectAccount, connectClient, type AccountDeps, type OpenAccount } from './connect';
 import { GramjsTelegram } from './gramjs-adapter';
 import { mapTelegramError } from './map-error';
 import { PeerCache } from './peer-cache';
-import { telegramServer } from './server';
 
 /** A message that reached the account, in domain terms (no gramjs objects, ids as decimal strings). */
 export interface IncomingTelegramMessage {
@@ -44,9 +42,19 @@ export interface UserbotAccount extends OpenAccount {
    * connection silently lost, are found.
    */
   messagesSince(cursor: UpdatesCursor): Promise<{ messages: IncomingTelegramMessage[]; cursor: UpdatesCursor }>;
+  /**
+   * Calls `handler` each time the connection is up again after it dropped (gramjs reconnects by itself, and so does
+   * {@link reconnect}): updates sent while it was down are not pushed again, so this is when to catch up.
+   */
+  onReconnect(handler: () => void): () => void;
+  /** Connects the client again in place (its handlers stay on it); a no-op while it is connected. */
+  reconnect(): Promise<void>;
 }
 
 const str = (v: unknown): string => String(v);
+
+/** How often a connection gramjs gave up on is tried again, ms. */
+const RECONNECT_EVERY_MS = 5_000;
 
 /** How many ids of messages it sent the userbot remembers (a catch-up covers far fewer). */
 const SENT_KEPT = 5000;
@@ -95,29 +103,34 @@ export function toIncoming(message: Api.TypeMessage, selfId: string, usernames?:
 }
 
 /**
- * Opens an account as {@link openTelegramAccount} does (lease, limiter, the same port) and also listens on its
+ * Opens an account as {@link openTelegramAccount} does (`connectAccount`: session, lease, a connection through the
+ * limiter; the same port) and also listens on its
  * session for new messages. Messages this session sends itself (the userbot's replies) never reach the handler:
  * Telegram pushes them to the account's other sessions only, so the userbot cannot answer itself.
  */
 export async function openUserbotAccount(deps: AccountDeps): Promise<UserbotAccount> {
-  const creds = telegramCredentials(deps.config);
-  const server = telegramServer(deps.config);
-  const session = await deps.sessions.read(deps.account);
-  if (session === undefined) {
-    throw new BadInputError(`Account "${deps.account}" is not logged in (no ${deps.sessions.pathOf(deps.account)})`, `Log in with \`tgpulse login --session ${deps.account}\``);
-  }
-  const lease = await AccountLease.acquire(deps.redis, deps.keys, deps.account, deps.lease);
-  const client: TelegramClient = createTelegramClient(creds, session, server);
-  const close = async () => {
-    try {
-      await client.destroy();
-    } finally {
-      await lease.release();
-    }
+  const { server, lease, client } = await connectAccount(deps, `tgpulse login --session ${deps.account}`);
+  // gramjs reconnects a dropped connection by itself, but gives up for good when the server is not back within its
+  // few attempts (its sender then ignores every later reconnect). The userbot must outlive a server restart of any
+  // length: while the connection is down and gramjs is not on it, connect again, every RECONNECT_EVERY_MS.
+  const reconnect = () => connectClient(client, server, { destroyOnFailure: false });
+  const sender = () => (client as unknown as { _sender?: { isReconnecting?: boolean } })._sender;
+  let reconnecting: Promise<void> | undefined;
+  const keepConnected = setInterval(() => {
+    if (client.connected === true || sender()?.isReconnecting === true || reconnecting) return;
+    reconnecting = reconnect()
+      .catch(() => undefined)
+      .finally(() => {
+        reconnecting = undefined;
+      });
+  }, RECONNECT_EVERY_MS);
+  keepConnected.unref();
+  const close = () => {
+    clearInterval(keepConnected);
+    return closeQuietly(client, lease);
   };
   let selfId: string;
   try {
-    await deps.guard.safeCall(deps.account, 'api', 'connect', () => connectClient(client, server), { mapError: (err) => mapTelegramError(err, { account: deps.account, method: 'connect' }) });
     // Asking for something also tells the server this session wants updates.
     const me = await deps.guard.safeCall(deps.account, 'api', 'users.GetUsers', () => client.getMe(), { mapError: (err) => mapTelegramError(err, { account: deps.account, method: 'users.GetUsers' }) });
     selfId = str(me.id);
@@ -149,7 +162,7 @@ export async function openUserbotAccount(deps: AccountDeps): Promise<UserbotAcco
     requestTimeoutMs: (deps.config.TELEGRAM_REQUEST_TIMEOUT_SECONDS ?? 60) * 1000,
     // The userbot reconnects its one client in place: its update handlers and the sent-ids hook live on it.
     reconnect: async () => {
-      await connectClient(client, server, { destroyOnFailure: false });
+      await reconnect();
       return client;
     },
   });
@@ -191,5 +204,19 @@ export async function openUserbotAccount(deps: AccountDeps): Promise<UserbotAcco
       client.addEventHandler(listener, builder);
       return () => client.removeEventHandler(listener, builder);
     },
+    onReconnect(handler) {
+      const builder = new Raw({ types: [UpdateConnectionState] });
+      let down = false;
+      const listener = (event: UpdateConnectionState) => {
+        if (event.state !== UpdateConnectionState.connected) down = true;
+        else if (down) {
+          down = false;
+          handler();
+        }
+      };
+      client.addEventHandler(listener, builder);
+      return () => client.removeEventHandler(listener, builder);
+    },
+    reconnect,
   };
 }

@@ -25,6 +25,8 @@ export interface AccountWorkerOptions {
   limiterStats?: LimiterStatsReader;
   /** The payload codec of TEMPORAL_CODEC_KEYS (`dataConverterFromConfig`); plain payloads when absent. */
   dataConverter?: WorkerOptions['dataConverter'];
+  /** More activities on the account's queue (the userbot's job slots). */
+  activities?: Record<string, (...args: never[]) => Promise<unknown>>;
 }
 
 /** The account's Telegram activities plus the userbot conversations' (replies, result files). */
@@ -62,16 +64,19 @@ export async function startAccountWorker(opts: AccountWorkerOptions): Promise<Ru
       namespace: opts.namespace,
       taskQueue,
       ...(opts.dataConverter ? { dataConverter: opts.dataConverter } : {}),
-      activities: withUserbot({
-        account: opts.account,
-        telegram: account.telegram,
-        store: opts.store,
-        outputDir: opts.outputDir,
-        ...(opts.floodTimerThresholdSeconds !== undefined ? { floodTimerThresholdSeconds: opts.floodTimerThresholdSeconds } : {}),
-        ...(opts.heartbeatEveryMs !== undefined ? { heartbeatEveryMs: opts.heartbeatEveryMs } : {}),
-        ...(opts.now ? { now: opts.now } : {}),
-        ...(opts.limiterStats ? { limiterStats: opts.limiterStats } : {}),
-      }),
+      activities: {
+        ...withUserbot({
+          account: opts.account,
+          telegram: account.telegram,
+          store: opts.store,
+          outputDir: opts.outputDir,
+          ...(opts.floodTimerThresholdSeconds !== undefined ? { floodTimerThresholdSeconds: opts.floodTimerThresholdSeconds } : {}),
+          ...(opts.heartbeatEveryMs !== undefined ? { heartbeatEveryMs: opts.heartbeatEveryMs } : {}),
+          ...(opts.now ? { now: opts.now } : {}),
+          ...(opts.limiterStats ? { limiterStats: opts.limiterStats } : {}),
+        }),
+        ...opts.activities,
+      },
       // One account's calls pass one limiter anyway; a few at a time let a delivery go out during an extraction.
       maxConcurrentActivityTaskExecutions: 4,
       // Activities only: no workflow interceptors to load.

@@ -1,4 +1,5 @@
 import { Counter } from 'prom-client';
+import { allowlistEntryProblem, badAllowlistEntries, ConfigError } from '../../config';
 import { metricsRegistry } from '../../observability';
 import type { IncomingTelegramMessage } from '../../telegram';
 
@@ -8,11 +9,16 @@ export interface Allowlist {
   usernames: ReadonlySet<string>;
 }
 
-/** Reads an allowlist from a comma- or space-separated list: `12345, @alice, bob`. */
+/**
+ * Reads an allowlist (config USERBOT_ALLOWLIST): user ids and usernames, comma-separated: `12345, @alice, bob`.
+ * Throws a {@link ConfigError} naming every entry that is neither.
+ */
 export function parseAllowlist(text: string | undefined): Allowlist {
+  const bad = badAllowlistEntries(text ?? '');
+  if (bad.length > 0) throw new ConfigError(bad.map((entry) => `USERBOT_ALLOWLIST: ${allowlistEntryProblem(entry)}`));
   const ids = new Set<string>();
   const usernames = new Set<string>();
-  for (const item of (text ?? '').split(/[\s,]+/).filter(Boolean)) {
+  for (const item of (text ?? '').split(',').map((e) => e.trim()).filter(Boolean)) {
     if (/^\d+$/.test(item)) ids.add(item);
     else usernames.add(item.replace(/^@/, '').toLowerCase());
   }

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, loadDotenv } from '../../config';
 import { describeError } from '../../domain';
-import { createLimiter, createLimiterRedis, limiterOptionsFromConfig } from '../../limiter';
+import { createJobSlots, createLimiter, createLimiterRedis, limiterOptionsFromConfig } from '../../limiter';
 import { openArtifactStore } from '../../store';
 import { accountDepsFromConfig, telegramCredentials } from '../../telegram';
 import { connectClient, connectWorker, dataConverterFromConfig } from '../../temporal';
@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   const account = values.account?.trim() || config.SESSION_NAME;
   if (!/^[A-Za-z0-9_-]+$/.test(account)) throw new ConfigError([`--account (${JSON.stringify(account)}): may hold only letters, digits, _ and -`]);
   telegramCredentials(config);
-  const allowlist = parseAllowlist(process.env.USERBOT_ALLOWLIST);
+  const allowlist = parseAllowlist(config.USERBOT_ALLOWLIST);
   const redis = createLimiterRedis(config.REDIS_URL);
   try {
     const guard = createLimiter({ redis, ...limiterOptionsFromConfig(config) });
@@ -42,6 +42,11 @@ async function main(): Promise<void> {
         outputDir: config.OUTPUT_DIR,
         allowlist,
         limiterStats: (name) => guard.getStats(name),
+        jobSlots: createJobSlots({
+          redis,
+          prefix: config.REDIS_KEY_PREFIX,
+          limits: { perHour: config.USERBOT_JOBS_PER_HOUR, atOnce: config.USERBOT_JOBS_AT_ONCE, globalAtOnce: config.USERBOT_GLOBAL_JOBS_AT_ONCE },
+        }),
         floodTimerThresholdSeconds: config.FLOOD_WAIT_TIMER_THRESHOLD_SECONDS,
         dataConverter: dataConverterFromConfig(config, { warn: (m: string) => process.stderr.write(`${m}\n`) }),
         onError: (err, message) => process.stderr.write(`${message ? `Message ${message.id} was not handed on` : 'Catch-up failed'}: ${describeError(err).message}\n`),

@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
-import type { LimiterStatsReader } from '../../activities';
+import { createJobSlotActivities, type LimiterStatsReader } from '../../activities';
+import type { JobSlots } from '../../limiter';
 import type { ArtifactStore } from '../../store';
 import { openUserbotAccount, type AccountDeps, type IncomingTelegramMessage, type UpdatesCursor } from '../../telegram';
 import { startAccountWorker, type AccountWorkerOptions, type RunningAccountWorker } from '../../workers';
@@ -20,6 +21,8 @@ export interface UserbotOptions {
   /** Where exports are written (config OUTPUT_DIR). */
   outputDir: string;
   allowlist: Allowlist;
+  /** The job limits the conversations claim a slot from before each job (`createJobSlots`). */
+  jobSlots: JobSlots;
   floodTimerThresholdSeconds?: number;
   heartbeatEveryMs?: number;
   /** The limiter's statistics of the account, for `/limits`. */
@@ -55,8 +58,8 @@ const RECENT_IDS = 2000;
  * order they arrived, so "link, then /go" reaches the conversation in that order.
  *
  * gramjs updates can stop while the connection looks healthy, and gramjs has no catch-up: a watchdog asks Telegram
- * for every message since its stored cursor (`updates.getDifference`) at start and then every `watchdogMs`, hands
- * on what the listener has not, and stores the new cursor. A message seen both ways acts once: the process skips
+ * for every message since its stored cursor (`updates.getDifference`) at start, right after every reconnect, and
+ * every `watchdogMs`, hands on what the listener has not, and stores the new cursor. A message seen both ways acts once: the process skips
  * ids it handed on, and the conversation ignores a message id it has handled.
  */
 export async function startUserbot(opts: UserbotOptions): Promise<RunningUserbot> {
@@ -70,6 +73,7 @@ export async function startUserbot(opts: UserbotOptions): Promise<RunningUserbot
     store: opts.store,
     outputDir: opts.outputDir,
     open: () => Promise.resolve(account),
+    activities: createJobSlotActivities({ slots: opts.jobSlots }),
     ...(opts.floodTimerThresholdSeconds !== undefined ? { floodTimerThresholdSeconds: opts.floodTimerThresholdSeconds } : {}),
     ...(opts.heartbeatEveryMs !== undefined ? { heartbeatEveryMs: opts.heartbeatEveryMs } : {}),
     ...(opts.limiterStats ? { limiterStats: opts.limiterStats } : {}),
@@ -114,11 +118,20 @@ export async function startUserbot(opts: UserbotOptions): Promise<RunningUserbot
     await worker.stop();
     throw err;
   }
-  const timer = setInterval(() => {
+  // Updates sent while the connection was down are not pushed again: catch up as soon as it is back.
+  const stopReconnects = account.onReconnect(() => {
     catchUp().catch((err: unknown) => opts.onError?.(err));
+  });
+  const timer = setInterval(() => {
+    // A catch-up that fails may mean a connection gramjs gave up on: connect again (that catches up too).
+    catchUp().catch((err: unknown) => {
+      opts.onError?.(err);
+      account.reconnect().catch((cause: unknown) => opts.onError?.(cause));
+    });
   }, opts.watchdogMs ?? 30_000);
   const quiet = () => {
     clearInterval(timer);
+    stopReconnects();
     stopListening?.();
     stopListening = undefined;
   };

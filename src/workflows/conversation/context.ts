@@ -1,5 +1,5 @@
 import { CancellationScope, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { TelegramActivities, UserbotActivities } from '../../activities';
+import type { JobSlotActivities, TelegramActivities, UserbotActivities } from '../../activities';
 import { accountTaskQueue, type ConversationInput, type ConversationJob, type ConversationRun, type ConversationState } from '../../domain';
 import { NON_RETRYABLE } from '../extract-chat';
 import { withFloodWaits } from '../flood-wait';
@@ -18,6 +18,8 @@ export interface ConversationContext {
   tg: TelegramActivities & UserbotActivities;
   /** The same activities for best-effort reads (a job's progress): short timeout, two attempts. */
   peek: UserbotActivities;
+  /** The job limits (per user per hour, per user at once, all users at once), in Redis on Redis's clock. */
+  slots: JobSlotActivities;
   /** Cancellation scopes of the running jobs, by run number (for /cancel). */
   scopes: Map<number, CancellationScope>;
   /** Answers message `messageId` with `text`, once (the delivery key is the message's). */
@@ -41,10 +43,12 @@ export function createContext(input: ConversationInput, state: ConversationState
   });
   // Progress is best effort: a status that cannot be read is skipped, never a failed job.
   const peek = proxyActivities<UserbotActivities>({ taskQueue, startToCloseTimeout: '10 seconds', retry: { maximumAttempts: 2 } });
+  // Redis only: quick, and retried until Redis answers (a job never starts without its slot).
+  const slots = proxyActivities<JobSlotActivities>({ taskQueue, startToCloseTimeout: '30 seconds', retry: { initialInterval: '1 second', maximumInterval: '30 seconds' } });
   const reply = async (messageId: number, text: string): Promise<void> => {
     await withFloodWaits(() => tg.postToChat({ chat: input.replyTo, parts: [text], deliveryKey: `reply-${self}-${messageId}` }));
   };
-  const ctx: ConversationContext = { input, state, self, tg, peek, scopes: new Map(), reply, runJob: (messageId, job) => runJob(ctx, messageId, job) };
+  const ctx: ConversationContext = { input, state, self, tg, peek, slots, scopes: new Map(), reply, runJob: (messageId, job) => runJob(ctx, messageId, job) };
   return ctx;
 }
 

@@ -1,6 +1,7 @@
 import { CancellationScope, ChildWorkflowFailure, condition, isCancellation } from '@temporalio/workflow';
 import type { ConversationJob, ConversationRun, JobProgress } from '../../domain';
 import { withFloodWaits } from '../flood-wait';
+import { jobSlotReply } from '../job-slot-reply';
 import { askJob } from './ask';
 import { oneLine, runningRuns, type ConversationContext } from './context';
 import { estimateRemainingMs, etaText, type ProgressSample } from './eta';
@@ -62,14 +63,25 @@ function runnerOf(ctx: ConversationContext, run: ConversationRun, job: Conversat
  * chat gives the count to expect), and then shows the outcome; it says why when the job fails or is cancelled.
  */
 export async function runJob(ctx: ConversationContext, messageId: number, job: ConversationJob): Promise<void> {
-  const { input, state, self, tg, peek, scopes, reply } = ctx;
-  const { chat } = job;
-  const busy = runningRuns(state)[0];
-  if (busy) {
-    await reply(messageId, `Run ${busy.run} (${busy.chat}) is still going: wait for it, or stop it with /cancel ${busy.run}.`);
+  const jobId = `${ctx.self}-run-${messageId}`;
+  const slot = await ctx.slots.claimJobSlot({ userId: ctx.input.userId, runId: jobId });
+  if (!slot.ok) {
+    // Jobs at once: name the run that holds this user's slot when it is this conversation's.
+    const busy = slot.reason === 'running' ? runningRuns(ctx.state)[0] : undefined;
+    await ctx.reply(messageId, busy ? `Run ${busy.run} (${busy.chat}) is still going: wait for it, or stop it with /cancel ${busy.run}.` : jobSlotReply(slot, new Date()));
     return;
   }
-  const jobId = `${self}-run-${messageId}`;
+  try {
+    await runClaimed(ctx, messageId, job, jobId);
+  } finally {
+    await CancellationScope.nonCancellable(() => ctx.slots.releaseJobSlot({ userId: ctx.input.userId, runId: jobId }));
+  }
+}
+
+/** {@link runJob} once the job has its slot. */
+async function runClaimed(ctx: ConversationContext, messageId: number, job: ConversationJob, jobId: string): Promise<void> {
+  const { input, state, tg, peek, scopes, reply } = ctx;
+  const { chat } = job;
   const prompt = job.kind === 'summarize' ? job.prompt : job.kind === 'ask' ? job.question : undefined;
   const run: ConversationRun = { run: (state.runs.at(-1)?.run ?? 0) + 1, jobId, chat, ...(prompt ? { prompt } : {}), job, state: 'running' };
   const expected = expectedCount(ctx, job);

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { NativeConnection } from '@temporalio/worker';
 import type Redis from 'ioredis';
 import { Api } from 'telegram';
-import { createLimiter, createLimiterRedis } from '../../../src/limiter';
+import { createJobSlots, createLimiter, createLimiterRedis, type JobSlotLimits } from '../../../src/limiter';
 import type { LlmSettings } from '../../../src/llm';
-import { parseAllowlist, startUserbot, type RunningUserbot } from '../../../src/starters/userbot';
+import { parseAllowlist, startUserbot, type RunningUserbot, type UserbotOptions } from '../../../src/starters/userbot';
 import { LocalArtifactStore } from '../../../src/store';
 import { accountDepsFromConfig } from '../../../src/telegram';
 import { openJobSource } from '../../../src/workers';
@@ -35,7 +35,18 @@ export interface UserbotStack {
  * Logs `owner` in a second time with `tgpulse login` (the userbot's own session; the test keeps the first as "the
  * owner's phone") and starts the userbot on it, `allow` on its allowlist.
  */
-export async function startUserbotStack(opts: { owner: PiltoverUser; account: string; allow: string; watchdogMs?: number; ratePerSecond?: number; info?: PiltoverInfo; floodTimerThresholdSeconds?: number; llm?: LlmSettings }): Promise<UserbotStack> {
+export async function startUserbotStack(opts: {
+  owner: PiltoverUser;
+  account: string;
+  allow: string;
+  watchdogMs?: number;
+  ratePerSecond?: number;
+  info?: PiltoverInfo;
+  floodTimerThresholdSeconds?: number;
+  llm?: LlmSettings;
+  jobLimits?: Partial<JobSlotLimits>;
+  onError?: UserbotOptions['onError'];
+}): Promise<UserbotStack> {
   const dir = mkdtempSync(join(tmpdir(), 'tgpulse-userbot-'));
   const config = piltoverConfig(dir, opts.account, opts.info);
   const login = await runCli(['login', '--session', opts.account, '--phone', opts.owner.phone, '--code', '22222'], piltoverEnv(config));
@@ -56,9 +67,11 @@ export async function startUserbotStack(opts: { owner: PiltoverUser; account: st
     outputDir: join(dir, 'out'),
     allowlist: parseAllowlist(opts.allow),
     limiterStats: (name) => limiter.getStats(name),
+    jobSlots: createJobSlots({ redis, prefix: config.REDIS_KEY_PREFIX, limits: { perHour: 100, atOnce: 1, globalAtOnce: 100, ...opts.jobLimits } }),
     heartbeatEveryMs: 200,
     ...(opts.floodTimerThresholdSeconds !== undefined ? { floodTimerThresholdSeconds: opts.floodTimerThresholdSeconds } : {}),
     watchdogMs: opts.watchdogMs ?? 60_000,
+    ...(opts.onError ? { onError: opts.onError } : {}),
   });
   let up: RunningUserbot | undefined = await start();
   return {
