@@ -1,5 +1,4 @@
 import { mkdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChatInfo } from '../domain';
 import { fileStem } from '../deliver';
@@ -13,14 +12,14 @@ const EXTENSION = { members: 'csv', messages: 'jsonl' } as const;
  * The account worker's part of `/export`: a place for the export workflow's file on this machine, then the file
  * sent as a document (copied into the artifact store first, so a retry sends the same bytes) and removed.
  */
-export function createUserbotExportActivities(deps: { store: ArtifactStore; postToChat(input: PostToChatInput): Promise<{ messageIds: number[] }>; dir?: string }) {
-  const root = deps.dir ?? join(tmpdir(), 'tgpulse-userbot-exports');
+export function createUserbotExportActivities(deps: { store: ArtifactStore; postToChat(input: PostToChatInput): Promise<{ messageIds: number[] }>; dir: string }) {
+  const root = deps.dir;
   const folderOf = (jobId: string) => join(root, jobId.replace(/[^A-Za-z0-9._-]/g, '_'));
 
   /** An absolute path for an export's file on this worker (the export workflows write where they are told). */
   async function exportFilePath(input: { jobId: string; what: 'members' | 'messages' }): Promise<{ path: string }> {
     const folder = folderOf(input.jobId);
-    await mkdir(folder, { recursive: true });
+    await mkdir(folder, { recursive: true, mode: 0o700 });
     return { path: join(folder, `${input.what}.${EXTENSION[input.what]}`) };
   }
 

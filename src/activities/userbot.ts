@@ -1,4 +1,5 @@
 import { Context } from '@temporalio/activity';
+import { join } from 'node:path';
 import { decodePayload } from '../temporal';
 import { BadInputError, type ChatInfo, type JobProgress, type Summary } from '../domain';
 import { fileStem, renderMarkdown } from '../deliver';
@@ -67,7 +68,8 @@ export function createUserbotActivities(deps: UserbotActivityDeps) {
   return {
     sendSummaryFiles,
     jobProgress,
-    ...createUserbotExportActivities({ store: deps.store, postToChat }),
+    // Inside the worker's OUTPUT_DIR: the export workflows write nowhere else (confined writes).
+    ...createUserbotExportActivities({ store: deps.store, postToChat, dir: join(deps.outputDir, 'userbot-exports') }),
     ...createUserbotScheduleActivities(),
     ...createUserbotLimitActivities(deps.limiterStats, deps.now),
   };

@@ -110,7 +110,8 @@ async function describeHealth(client: TemporalService, handle: WorkflowHandle, n
       retrying.push(`step ${step} is retrying (attempt ${attempt}${of}, ${when}): ${rootMessage(pa.lastFailure)}`);
     }
   }
-  if (stuck.length) return { state: 'stuck', status, lines: [...stuck, ...retrying] };
-  if (retrying.length) return { state: 'retrying', status, lines: retrying };
+  // Parallel steps failing alike (chunks of one summary against a dead endpoint) say it once.
+  if (stuck.length) return { state: 'stuck', status, lines: [...new Set([...stuck, ...retrying])] };
+  if (retrying.length) return { state: 'retrying', status, lines: [...new Set(retrying)] };
   return { state: 'working', status, lines: [] };
 }

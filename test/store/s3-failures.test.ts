@@ -8,6 +8,7 @@ import { freePort } from '../../src/devstack';
 import { BadInputError, RemoteRefusedError, TransportError, describeError } from '../../src/domain';
 import { startSummarize } from '../../src/starters/jobs';
 import { S3ArtifactStore, openArtifactStore, readHistory } from '../../src/store';
+import { testStack } from '../support/stack';
 import { openJobSource } from '../../src/workers/sources';
 import { exportFacts } from '../support/export-facts';
 import { writeExport } from '../support/export-generator';
@@ -86,6 +87,8 @@ test('a worker started against a missing bucket stops at once with one line, and
       ...process.env,
       // Nothing listens here: the worker must stop on the store before it tries Temporal.
       TEMPORAL_ADDRESS: '127.0.0.1:1',
+      // Redis is checked before the store: it answers here.
+      REDIS_URL: testStack().redisUrl,
       METRICS_PORT: '0',
       ARTIFACT_STORE: 's3',
       S3_ENDPOINT: server.endpoint,
@@ -100,7 +103,7 @@ test('a worker started against a missing bucket stops at once with one line, and
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
   const code = await new Promise<number | null>((r) => child.once('exit', r));
-  expect(out).toBe(`error: Bucket "missing-bucket" does not exist at ${server.endpoint}. Create it, or set S3_BUCKET to a bucket that exists\n`);
+  expect(out).toBe(`error: the worker cannot start: Bucket "missing-bucket" does not exist at ${server.endpoint}. Create it, or set S3_BUCKET to a bucket that exists\n`);
   expect(code).toBe(2);
   expect(out).not.toContain(secret);
 }, 120_000);

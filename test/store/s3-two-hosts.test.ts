@@ -41,7 +41,7 @@ test('two workers with separate disks share one S3 store: the second resumes the
   const exportPath = join(dir, 'export.json');
   await writeExport(exportPath, { messages: 100_000, seed: 23 });
   const facts = exportFacts(exportPath);
-  const [disk1, disk2, out] = ['host-1', 'host-2', 'out'].map((d) => join(dir, d)) as [string, string, string];
+  const [disk1, disk2] = ['host-1', 'host-2'].map((d) => join(dir, d)) as [string, string];
   for (const d of [disk1, disk2]) mkdirSync(d);
   const prefix = uniqueName('two-hosts');
   const s3Env = {
@@ -59,7 +59,7 @@ test('two workers with separate disks share one S3 store: the second resumes the
   const client = new Client({ connection });
   try {
     const first = spawnWorker({ ...s3Env, TEMPORAL_TASK_QUEUE: taskQueue, DATA_DIR: join(disk1, 'data'), OUTPUT_DIR: join(disk1, 'out') }, 'two-hosts-worker-1');
-    const handle = await startSummarize(client, { TEMPORAL_TASK_QUEUE: taskQueue }, { source: { kind: 'export', path: exportPath }, delivery: { kind: 'files', dir: out } }, 'two-hosts');
+    const handle = await startSummarize(client, { TEMPORAL_TASK_QUEUE: taskQueue }, { source: { kind: 'export', path: exportPath }, delivery: { kind: 'files' } }, 'two-hosts');
     const checkpointKey = `jobs/${handle.workflowId}/history/checkpoint.json`;
 
     // Stop the first host once it has stored a few pages in the bucket, far from the end of the extraction.
@@ -80,7 +80,8 @@ test('two workers with separate disks share one S3 store: the second resumes the
     try {
       const result = await handle.result();
       expect(result.messages).toBe(facts.stored);
-      // The digest, written by the second host from pages both hosts wrote, is delivered.
+      // The digest, written by the second host from pages both hosts wrote, is delivered into its own OUTPUT_DIR.
+      const out = join(disk2, 'out');
       expect(result.files.map((f) => f.slice(out.length + 1)).sort()).toEqual(readdirSync(out).sort());
       const json = JSON.parse(readFileSync(result.files.find((f) => f.endsWith('.json'))!, 'utf8')) as { sections: unknown[] };
       expect(json.sections.length).toBeGreaterThan(0);
@@ -94,14 +95,15 @@ test('two workers with separate disks share one S3 store: the second resumes the
       expect([...counts.values()].every((n) => n === 1)).toBe(true);
       expect(await store.exists(`jobs/${handle.workflowId}/summary.json`)).toBe(true);
 
-      // Steps ran on both hosts: the extraction's last attempt is not its first, and neither disk holds job data.
+      // Steps ran on both hosts: the extraction's last attempt is not its first, and neither disk holds job data
+      // (only the delivered result files, in the second host's OUTPUT_DIR).
       const events = (await handle.fetchHistory()).events ?? [];
       const attempts = events.map((e) => e.activityTaskStartedEventAttributes?.attempt).filter((a): a is number => typeof a === 'number');
       expect(Math.max(...attempts)).toBeGreaterThanOrEqual(2);
       const identities = new Set(events.map((e) => e.activityTaskStartedEventAttributes?.identity).filter(Boolean));
       // The Temporal SDK names a worker `<pid>@<host>`: the job's last activities ran in the second process.
       expect(identities).toContain(`${second.pid}@${hostname()}`);
-      expect([...filesUnder(disk1), ...filesUnder(disk2)].filter((f) => f.includes(handle.workflowId))).toEqual([]);
+      expect([...filesUnder(disk1), ...filesUnder(join(disk2, 'data'))].filter((f) => f.includes(handle.workflowId))).toEqual([]);
     } finally {
       second.kill('SIGTERM');
       await exited(second);

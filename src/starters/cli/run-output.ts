@@ -14,18 +14,31 @@ import { progressView } from './progress-view';
 export async function watchAnyRun<T>(handle: WorkflowHandle, unit: string, stream: NodeJS.WriteStream = process.stderr): Promise<T> {
   const view = progressView(stream, unit);
   let troubled = false;
+  let lastSeen: string | undefined;
+  const resolved = () => {
+    if (troubled) stream.write('  resolved: the run is moving again\n');
+    troubled = false;
+  };
   try {
-    return await waitForRun<T, JobProgress>(handle, {
+    const result = await waitForRun<T, JobProgress>(handle, {
       readProgress,
-      onProgress: (p) => view.update(p),
+      onProgress: (p) => {
+        // New progress after a waiting line is the run moving again, even before the next health reading says so.
+        const seen = JSON.stringify(p);
+        if (seen !== lastSeen) resolved();
+        lastSeen = seen;
+        view.update(p);
+      },
       onHealth: (health) => {
+        if (health.lines.length === 0) return resolved();
         for (const line of health.lines) stream.write(`  waiting: ${line}\n`);
-        if (health.lines.length === 0 && troubled) stream.write('  resolved: the run is moving again\n');
-        troubled = health.lines.length > 0;
+        troubled = true;
       },
       onUnreachable: () => stream.write(`  Temporal unreachable, retrying… (the run itself is kept by the server; Ctrl-C stops only this wait)\n`),
       onReachable: () => stream.write('  Temporal is reachable again; still waiting\n'),
     });
+    resolved();
+    return result;
   } finally {
     view.stop();
   }
