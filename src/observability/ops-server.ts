@@ -80,6 +80,8 @@ export async function startOpsServer(opts: {
   port: number;
   host: string;
   checks: HealthCheck[];
+  /** The setting that names the port, for the busy-port error (METRICS_PORT unless told). */
+  portSetting?: string;
   /** Serves `/codec/encode` and `/codec/decode` for the Web UI (`createCodecHandler` of src/codec), when given. */
   codec?: (req: IncomingMessage, res: ServerResponse) => void;
 }): Promise<OpsServer> {
@@ -88,6 +90,6 @@ export async function startOpsServer(opts: {
     if (serveOps(req, res, opts.checks)) return;
     res.writeHead(req.method === 'GET' ? 404 : 405).end();
   });
-  const port = await listenOn(server, { ...opts, portSetting: 'METRICS_PORT', hint: 'Give each worker on this host its own port (0 turns the endpoint off)' });
+  const port = await listenOn(server, { ...opts, portSetting: opts.portSetting ?? 'METRICS_PORT', hint: 'Give each worker on this host its own port (0 turns the endpoint off)' });
   return { port, close: () => new Promise<void>((r) => server.close(() => r())) };
 }

@@ -41,7 +41,7 @@ async function main(): Promise<void> {
     const checks: HealthCheck[] = [redisCheck(redis), diskCheck(config.DATA_DIR)];
     if (config.ACCOUNT_METRICS_PORT !== 0) {
       collectProcessMetrics();
-      ops = await startOpsServer({ port: config.ACCOUNT_METRICS_PORT, host: config.METRICS_HOST, checks });
+      ops = await startOpsServer({ port: config.ACCOUNT_METRICS_PORT, portSetting: 'ACCOUNT_METRICS_PORT', host: config.METRICS_HOST, checks });
     }
     await requireRedis(redis);
     // A wrong bucket or folder is one line now, not a failed job later.

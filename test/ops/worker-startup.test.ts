@@ -40,14 +40,14 @@ test('metrics port in use: the worker says so in one line and exits non-zero, wi
   const r = await refusedStart(WORKER, { METRICS_PORT: String(busyPort), METRICS_HOST: '127.0.0.1' });
   expect(r.code).not.toBe(0);
   expect(r.code).not.toBeNull();
-  expect(r.stderr).toBe(`error: the worker cannot start: METRICS_PORT ${busyPort} is in use: give each worker on this host its own port (0 turns the endpoint off)\n`);
+  expect(r.stderr).toBe(`error: the worker cannot start: METRICS_PORT ${busyPort} is in use on 127.0.0.1. Give each worker on this host its own port (0 turns the endpoint off)\n`);
 });
 
 test('the account worker on a busy metrics port: one line, non-zero', async () => {
   const r = await refusedStart(ACCOUNT, { ...TELEGRAM, ACCOUNT_METRICS_PORT: String(busyPort), METRICS_HOST: '127.0.0.1' }, ['--account', 'alice']);
   expect(r.code).not.toBe(0);
   expect(r.code).not.toBeNull();
-  expect(r.stderr).toBe(`error: the account worker cannot start: METRICS_PORT ${busyPort} is in use: give each worker on this host its own port (0 turns the endpoint off)\n`);
+  expect(r.stderr).toBe(`error: the account worker cannot start: ACCOUNT_METRICS_PORT ${busyPort} is in use on 127.0.0.1. Give each worker on this host its own port (0 turns the endpoint off)\n`);
 });
 
 test('Redis down: one line naming where it looked, exit 3', async () => {

@@ -92,7 +92,7 @@ describe('tgpulse CLI: bad input gets a clear error and a non-zero exit', () => 
   test('--help shows default values, not variable names, as the environment sets them', async () => {
     const plain = await runCli(['summarize', '--help'], env, dir);
     expect(plain.stdout).toMatch(/--account <name>[\s\S]*\(default: "default", from\s+SESSION_NAME\)/);
-    expect(plain.stdout).toMatch(/--out <dir>\s+output folder \(default: "out\/", from OUTPUT_DIR\)/);
+    expect(plain.stdout).toMatch(/--out <dir>\s+output folder: copied there from the worker's\s+OUTPUT_DIR \(default: left in "out\/"\)/);
     const set = await runCli(['export', 'members', '--help'], { ...env, SESSION_NAME: 'work' }, dir);
     expect(set.stdout).toMatch(/\(default: "work", from\s+SESSION_NAME\)/);
     for (const help of [plain.stdout, set.stdout]) expect(help).not.toMatch(/default: (SESSION_NAME|OUTPUT_DIR)\)/);
@@ -168,7 +168,8 @@ describe('tgpulse CLI against a running worker', () => {
     const rerun = await runCli(['rerun', id], env, dir);
     expect(rerun.code).toBe(0);
     const second = /started (summarize-\S+) \(rerun of/.exec(rerun.stdout)![1]!;
-    const files = readdirSync(out).sort();
+    // The rerun's files stay in the worker's OUTPUT_DIR (a run names no folder), beside the first run's copies there.
+    const files = readdirSync(join(dir, 'out')).filter((f) => f.includes(id) || f.includes(second)).sort();
     expect(files).toHaveLength(4);
     for (const run of [id, second]) expect(files.filter((f) => f.endsWith(`${run}.md`) || f.endsWith(`${run}.json`))).toHaveLength(2);
   });
@@ -253,7 +254,7 @@ describe('tgpulse CLI against a running worker', () => {
     const exportAgain = await runCli(['rerun', exportId, '--no-wait'], env, dir);
     expect(exportAgain.code).toBe(0);
     const newExport = /^started (export-members-\S+) \(rerun of/m.exec(exportAgain.stdout)![1]!;
-    const newPath = join(dir, `members-${newExport.slice(-8)}.csv`);
+    const newPath = join(dir, 'out', `members-${newExport.slice(-8)}.csv`);
     expect(exportAgain.stdout).toContain(`It writes ${newPath} (the first run's file stays).`);
     for (const id of [exportId, newExport]) await tw.client.workflow.getHandle(id).terminate('test over');
 
@@ -301,7 +302,8 @@ describe('tgpulse CLI against a running worker', () => {
     } finally {
       await runCli(['recap', 'delete', name], env, dir);
     }
-  });
+    // Nine CLI starts of several seconds each on a busy machine.
+  }, 240_000);
 
   test('a schedule\'s next run is shown in its own zone', async () => {
     const name = uniqueName('berlin');

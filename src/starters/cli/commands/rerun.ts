@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import type { RecapResult } from '../../../domain';
 import { runUrl } from '../../../temporal';
@@ -22,7 +23,8 @@ export const registerRerun: RegisterCommand = (program) => {
           const { handle } = rerun;
           process.stdout.write(`started ${handle.workflowId} (rerun of ${run})\nWeb UI: ${runUrl(config, handle.workflowId, handle.firstExecutionRunId)}\n`);
           if (rerun.kind === 'recap') process.stdout.write(`It recaps ${rerun.week} again and replaces that week's stored numbers and files.\n`);
-          if (rerun.kind === 'export') process.stdout.write(`It writes ${rerun.path} (the first run's file stays).\n`);
+          // A bare name lands in the worker's OUTPUT_DIR (writes are confined there): say the whole path.
+          if (rerun.kind === 'export') process.stdout.write(`It writes ${resolve(config.OUTPUT_DIR, rerun.path)} (the first run's file stays).\n`);
           if (!opts.wait) return;
           switch (rerun.kind) {
             case 'summarize':
