@@ -147,6 +147,13 @@ describe('the userbot in bot mode on a real MTProto server', () => {
     expect(md.toString('utf8')).toContain(TITLE);
     for (const m of all) expect(m.senderId?.toString()).toBe(bot.botId);
 
+    // /ask answers from the bot too (no model here: the best-matching messages).
+    await friend.client.sendMessage(`@${bot.botUsername!}`, { message: `/ask https://t.me/${group} staging database` });
+    const run2 = await waitFor('run 2 done', async () => (await fromBot(friend)).find((m) => m.message.startsWith('Run 2 done:')), 90_000);
+    // The answer follows run 2's status message (posted first, then edited in place).
+    const answer = (await fromBot(friend)).filter((m) => m.id > run2.id);
+    expect(answer.map((m) => m.message).join('\n')).toContain('staging database is down');
+    for (const m of await fromBot(friend)) expect(m.senderId?.toString()).toBe(bot.botId);
     // The owner's account read the group but said nothing to the friend.
     expect(await fromOwner(friend)).toEqual([]);
   });
