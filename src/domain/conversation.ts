@@ -52,6 +52,11 @@ export interface ConversationInput {
   userId: string;
   /** The chat to answer in, as the port resolves it: the user's id (the owner's own id is their Saved Messages). */
   replyTo: string;
+  /**
+   * The account whose worker sends the replies, status edits and files (bot mode: the bot, `bot-<id>`); `account`
+   * still reads the chats. Absent: `account` answers too.
+   */
+  replyAccount?: string;
   /** State carried over by continue-as-new. */
   carried?: ConversationState;
 }

@@ -30,3 +30,5 @@ export type { TelegramCallContext } from './map-error';
 // The userbot: the account's own session listening for new messages.
 export { openUserbotAccount, toIncoming } from './userbot-account';
 export type { IncomingTelegramMessage, UpdatesCursor, UserbotAccount } from './userbot-account';
+export { botAccountName, openBotAccount } from './bot-account';
+export type { BotAccount } from './bot-account';

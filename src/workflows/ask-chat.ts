@@ -15,6 +15,8 @@ export interface AskChatInput {
   question: string;
   /** Where the answer goes (the conversation's chat). */
   replyTo: string;
+  /** The account that posts the answer when it is not `account` (the userbot's bot mode: the bot). */
+  replyAccount?: string;
 }
 
 export interface AskChatResult {
@@ -52,13 +54,13 @@ export async function askChat(input: AskChatInput): Promise<AskChatResult> {
   progress.messages = history.messages;
 
   progress.phase = 'summarizing';
-  const poster = accountActivities(input.account, DELIVERY_OPTIONS);
+  const poster = accountActivities(input.replyAccount ?? input.account, DELIVERY_OPTIONS);
   const summarizer = await steps.summarizer();
   let posted: number[];
   if (summarizer.kind === 'llm') {
     const llm = await llmSummarize({ jobId, history, chat, prompt: input.question });
     progress.phase = 'delivering';
-    posted = (await withFloodWaits(() => poster.deliverSummaryToChat({ jobId, chat, summaryKey: llm.summaryKey, delivery: { kind: 'telegram', account: input.account, chat: input.replyTo } }), onWait)).messageIds;
+    posted = (await withFloodWaits(() => poster.deliverSummaryToChat({ jobId, chat, summaryKey: llm.summaryKey, delivery: { kind: 'telegram', account: input.replyAccount ?? input.account, chat: input.replyTo } }), onWait)).messageIds;
   } else {
     const answer = await steps.answerWithoutModel({ history, chat, question: input.question });
     progress.phase = 'delivering';

@@ -42,6 +42,18 @@ export function accessOf(message: IncomingTelegramMessage, selfId: string, allow
   return { kind: 'ignored', reason: 'stranger' };
 }
 
+/**
+ * Bot mode: who a direct message to the bot is from. The owner (by id, USERBOT_OWNER_ID) and allowlisted users are
+ * obeyed; anyone else is a stranger. A bot has no Saved Messages, and groups are not command chats.
+ */
+export function botAccessOf(message: IncomingTelegramMessage, ownerId: string, allowlist: Allowlist): Access {
+  if (message.chatUserId === undefined || message.out) return { kind: 'ignored', reason: 'not-a-command-chat' };
+  if (message.senderId === ownerId) return { kind: 'owner' };
+  const username = message.senderUsername?.toLowerCase();
+  if (allowlist.ids.has(message.senderId) || (username !== undefined && allowlist.usernames.has(username))) return { kind: 'allowed' };
+  return { kind: 'ignored', reason: 'stranger' };
+}
+
 /** Messages the userbot ignored, by reason: strangers show up here and nowhere else. */
 export const userbotIgnoredMessages = new Counter({
   name: 'userbot_ignored_messages_total',

@@ -6,3 +6,8 @@ export { accessOf, parseAllowlist, userbotIgnoredMessages } from './access';
 export type { Access, Allowlist } from './access';
 export { toCommand } from './to-command';
 export type { MessageForCommand } from './to-command';
+export { startBotUserbot } from './bot-userbot';
+export type { BotUserbotOptions, RunningBotUserbot } from './bot-userbot';
+export { botAccessOf } from './access';
+export { botSettings } from './bot-settings';
+export type { BotSettings } from './bot-settings';

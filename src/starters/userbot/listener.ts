@@ -1,7 +1,7 @@
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import { conversationWorkflowId, type ConversationInput, type ConversationUpdate } from '../../domain';
 import type { IncomingTelegramMessage } from '../../telegram';
-import { accessOf, userbotIgnoredMessages, type Allowlist } from './access';
+import { accessOf, botAccessOf, userbotIgnoredMessages, type Allowlist } from './access';
 import { toCommand } from './to-command';
 
 /** What the listener needs: where conversations run, whose account this is, who may talk to it. */
@@ -11,6 +11,8 @@ export interface ListenerOptions {
   account: string;
   selfId: string;
   allowlist: Allowlist;
+  /** Bot mode: the account that answers (the bot's, `bot-<id>`), and its owner's user id; `account` reads. */
+  bot?: { replyAccount: string; ownerId: string };
 }
 
 /**
@@ -22,14 +24,15 @@ export interface ListenerOptions {
  * Resolves when the conversation has accepted the message; the work runs on in the workflow.
  */
 export async function handleMessage(opts: ListenerOptions, message: IncomingTelegramMessage): Promise<'sent' | 'ignored'> {
-  const access = accessOf(message, opts.selfId, opts.allowlist);
+  const access = opts.bot ? botAccessOf(message, opts.bot.ownerId, opts.allowlist) : accessOf(message, opts.selfId, opts.allowlist);
   if (access.kind === 'ignored') {
     userbotIgnoredMessages.inc({ reason: access.reason });
     return 'ignored';
   }
-  const userId = access.kind === 'owner' ? opts.selfId : message.senderId;
-  const workflowId = conversationWorkflowId(opts.account, userId);
-  const input: ConversationInput = { account: opts.account, userId, replyTo: userId };
+  const userId = access.kind === 'owner' && !opts.bot ? opts.selfId : message.senderId;
+  // A bot's conversations are its own: the same user may also talk to the account's userbot.
+  const workflowId = conversationWorkflowId(opts.bot?.replyAccount ?? opts.account, userId);
+  const input: ConversationInput = { account: opts.account, userId, replyTo: userId, ...(opts.bot ? { replyAccount: opts.bot.replyAccount } : {}) };
   const update: ConversationUpdate = {
     messageId: message.id,
     command: toCommand({ text: message.text, ...(message.forwardedFrom ? { forwardedFrom: message.forwardedFrom } : {}) }),

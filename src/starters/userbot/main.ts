@@ -3,27 +3,30 @@ import { ConfigError, loadConfig, loadDotenv } from '../../config';
 import { describeError } from '../../domain';
 import { createJobSlots, createLimiter, createLimiterRedis, limiterOptionsFromConfig } from '../../limiter';
 import { openArtifactStore } from '../../store';
-import { accountDepsFromConfig, telegramCredentials } from '../../telegram';
+import { accountDepsFromConfig, botAccountName, telegramCredentials } from '../../telegram';
 import { connectClient, connectWorker, dataConverterFromConfig } from '../../temporal';
 import { parseAllowlist } from './access';
-import { startUserbot } from './userbot';
+import { botSettings } from './bot-settings';
+import { startBotUserbot } from './bot-userbot';
+import { startUserbot, type UserbotOptions } from './userbot';
 
 // A restarted userbot waits this long for the lease of the process it replaces (a crashed one's runs out in 30 s).
 const LEASE_WAIT_MS = 35_000;
 
 /**
- * `npm run userbot [-- --account <name>]`: the account's worker plus the listener on its session, until SIGINT or
- * SIGTERM. USERBOT_ALLOWLIST (ids or usernames, comma-separated) names who besides the owner may talk to it.
+ * `npm run userbot [-- --account <name>] [--bot]`: the account's worker plus the listener on its session, until SIGINT or
+ * SIGTERM. With --bot, a bot (USERBOT_BOT_TOKEN) listens and answers instead, and the account only reads. USERBOT_ALLOWLIST (ids or usernames, comma-separated) names who besides the owner may talk to it.
  */
 async function main(): Promise<void> {
   loadDotenv();
   const config = loadConfig();
   const store = await openArtifactStore(config);
-  const { values } = parseArgs({ args: process.argv.slice(2), options: { account: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({ args: process.argv.slice(2), options: { account: { type: 'string' }, bot: { type: 'boolean' } }, strict: true });
   const account = values.account?.trim() || config.SESSION_NAME;
   if (!/^[A-Za-z0-9_-]+$/.test(account)) throw new ConfigError([`--account (${JSON.stringify(account)}): may hold only letters, digits, _ and -`]);
   telegramCredentials(config);
   const allowlist = parseAllowlist(config.USERBOT_ALLOWLIST);
+  const bot = values.bot === true ? botSettings(config) : undefined;
   const redis = createLimiterRedis(config.REDIS_URL);
   try {
     const guard = createLimiter({ redis, ...limiterOptionsFromConfig(config) });
@@ -31,7 +34,7 @@ async function main(): Promise<void> {
     const connection = await connectWorker(config);
     const client = await connectClient(config);
     try {
-      const userbot = await startUserbot({
+      const options: UserbotOptions = {
         connection,
         client,
         namespace: config.TEMPORAL_NAMESPACE,
@@ -50,8 +53,17 @@ async function main(): Promise<void> {
         floodTimerThresholdSeconds: config.FLOOD_WAIT_TIMER_THRESHOLD_SECONDS,
         dataConverter: dataConverterFromConfig(config, { warn: (m: string) => process.stderr.write(`${m}\n`) }),
         onError: (err, message) => process.stderr.write(`${message ? `Message ${message.id} was not handed on` : 'Catch-up failed'}: ${describeError(err).message}\n`),
-      });
+      };
       const allowed = allowlist.ids.size + allowlist.usernames.size;
+      if (bot) {
+        const botAccount = botAccountName(bot.token);
+        const botDeps = { ...accountDepsFromConfig(config, { redis, guard, account: botAccount }), lease: { waitMs: LEASE_WAIT_MS } };
+        const running = await startBotUserbot({ ...options, botDeps, token: bot.token, ownerId: bot.ownerId });
+        process.stdout.write(`tgpulse bot @${running.botUsername ?? running.botId} listening (direct messages from owner ${bot.ownerId} and ${allowed} allowlisted user(s)); reading through "${account}"\n`);
+        await running.done;
+        return;
+      }
+      const userbot = await startUserbot(options);
       process.stdout.write(`tgpulse userbot for "${account}" listening (owner ${userbot.selfId}'s Saved Messages and ${allowed} allowlisted user(s)); task queue ${userbot.worker.taskQueue}\n`);
       await userbot.done;
     } finally {

@@ -35,8 +35,9 @@ export interface ConversationContext {
 export function createContext(input: ConversationInput, state: ConversationState, runJob: (ctx: ConversationContext, messageId: number, job: ConversationJob) => Promise<void>): ConversationContext {
   const self = workflowInfo().workflowId;
   const taskQueue = accountTaskQueue(workflowInfo().taskQueue, input.account);
+  // Replies go out through the reply account's worker (a bot in bot mode); reads, progress and slots stay on the account's.
   const tg = proxyActivities<TelegramActivities & UserbotActivities>({
-    taskQueue,
+    taskQueue: accountTaskQueue(workflowInfo().taskQueue, input.replyAccount ?? input.account),
     startToCloseTimeout: '10 minutes',
     heartbeatTimeout: HEARTBEAT_TIMEOUT,
     retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: NON_RETRYABLE },

@@ -16,7 +16,7 @@ export async function recapJob(ctx: ConversationContext, run: ConversationRun, j
   const recapInput: RecapInput = {
     cohort: { name: job.chat, source: { kind: 'telegram', account: input.account, chat: job.chat }, zone: RECAP_ZONE },
     ...(job.week ? { week: job.week } : {}),
-    delivery: { kind: 'telegram', account: input.account, chat: input.replyTo },
+    delivery: { kind: 'telegram', account: input.replyAccount ?? input.account, chat: input.replyTo },
   };
   const result = await startJobChild(run, (workflowId) => startChild(weeklyRecap, { workflowId, args: [recapInput] }));
   const held = result.coverage === 'none' ? ': the chat holds no messages from that week (no data, not a quiet week)' : result.coverage === 'partial' ? ` (${result.messages} messages; the chat holds part of the week only)` : ` (${result.messages} messages)`;

@@ -32,7 +32,7 @@ export async function summaryJob(ctx: ConversationContext, run: ConversationRun,
   const jobInput: JobInput = {
     source: { kind: 'telegram', account: input.account, chat: job.chat },
     ...(job.prompt ? { prompt: job.prompt } : {}),
-    delivery: { kind: 'telegram', account: input.account, chat: input.replyTo },
+    delivery: { kind: 'telegram', account: input.replyAccount ?? input.account, chat: input.replyTo },
   };
   const result = await startJobChild(run, (workflowId) => startChild(summarizeChat, { workflowId, args: [jobInput] }));
   return {

@@ -1,0 +1,80 @@
+import { createJobSlotActivities } from '../../activities';
+import { openBotAccount, openTelegramAccount, type AccountDeps, type IncomingTelegramMessage } from '../../telegram';
+import { startAccountWorker, type RunningAccountWorker } from '../../workers';
+import { handleMessage } from './listener';
+import type { UserbotOptions } from './userbot';
+
+/** What bot mode needs beyond the userbot's options: the bot's token and account, and the owner's user id. */
+export interface BotUserbotOptions extends Omit<UserbotOptions, 'watchdogMs'> {
+  /** The bot's account (`botAccountName(token)`): its lease, limiter bucket, peer cache and task queue. */
+  botDeps: AccountDeps;
+  /** USERBOT_BOT_TOKEN: passed to gramjs only, never logged nor put in workflow input. */
+  token: string;
+  /** USERBOT_OWNER_ID. */
+  ownerId: string;
+}
+
+/** A running bot-mode userbot: the reading account's worker, the bot's worker and the bot's listener. */
+export interface RunningBotUserbot {
+  botId: string;
+  botUsername?: string;
+  /** The reading account's worker (history, job slots, progress). */
+  worker: RunningAccountWorker;
+  /** The bot's worker (replies, status edits, files). */
+  botWorker: RunningAccountWorker;
+  done: Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Bot mode: the same conversations as the userbot, driven by direct messages to a bot. The bot's worker serves the
+ * conversation's replies, status edits and files on its own queue; the account's worker reads the chats. The bot
+ * gets every message pushed (no catch-up: a bot's updates wait on the server while it is down, up to a day).
+ */
+export async function startBotUserbot(opts: BotUserbotOptions): Promise<RunningBotUserbot> {
+  const common = {
+    connection: opts.connection,
+    namespace: opts.namespace,
+    taskQueue: opts.taskQueue,
+    store: opts.store,
+    outputDir: opts.outputDir,
+    ...(opts.floodTimerThresholdSeconds !== undefined ? { floodTimerThresholdSeconds: opts.floodTimerThresholdSeconds } : {}),
+    ...(opts.heartbeatEveryMs !== undefined ? { heartbeatEveryMs: opts.heartbeatEveryMs } : {}),
+    ...(opts.limiterStats ? { limiterStats: opts.limiterStats } : {}),
+    ...(opts.dataConverter ? { dataConverter: opts.dataConverter } : {}),
+  };
+  const worker = await startAccountWorker({ ...common, account: opts.account, open: () => openTelegramAccount(opts.deps), activities: createJobSlotActivities({ slots: opts.jobSlots }) });
+  let bot: Awaited<ReturnType<typeof openBotAccount>>;
+  let botWorker: RunningAccountWorker;
+  try {
+    bot = await openBotAccount(opts.botDeps, opts.token);
+    botWorker = await startAccountWorker({ ...common, account: opts.botDeps.account, open: () => Promise.resolve(bot) });
+  } catch (err) {
+    await worker.stop();
+    throw err;
+  }
+  const listener = { client: opts.client, taskQueue: opts.taskQueue, account: opts.account, selfId: bot.selfId, allowlist: opts.allowlist, bot: { replyAccount: opts.botDeps.account, ownerId: opts.ownerId } };
+  let queue: Promise<unknown> = Promise.resolve();
+  // One at a time, in order: a user's `/summarize` then `/go` reach the conversation in the order they were sent.
+  const handOn = (message: IncomingTelegramMessage) => {
+    queue = queue.then(() => handleMessage(listener, message)).catch((err: unknown) => opts.onError?.(err, message));
+  };
+  let stopListening: (() => void) | undefined = bot.onMessage(handOn);
+  const quiet = () => {
+    stopListening?.();
+    stopListening = undefined;
+  };
+  const done = Promise.all([worker.done, botWorker.done]).then(() => undefined).finally(quiet);
+  return {
+    botId: bot.selfId,
+    ...(bot.username !== undefined ? { botUsername: bot.username } : {}),
+    worker,
+    botWorker,
+    done,
+    async stop() {
+      quiet();
+      await queue;
+      await Promise.all([botWorker.stop(), worker.stop()]);
+    },
+  };
+}
