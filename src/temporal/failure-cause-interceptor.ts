@@ -1,8 +1,8 @@
 /**
  * A workflow interceptor (it runs inside the workflow sandbox: only @temporalio/workflow here). A run that fails
  * because a step or a child failed ends with the step's own cause as its failure, so the Web UI's top line and
- * `tgpulse result` say "Telegram refused: CHAT_ADMIN_REQUIRED" rather than "Activity task failed". The original
- * chain stays attached as the cause. Cancellations pass through untouched: a cancelled run stays CANCELLED.
+ * `tgpulse result` say "Telegram refused: CHAT_ADMIN_REQUIRED" rather than "Activity task failed". The step's own
+ * failure stays attached as the cause (which step it was is in the history's events). Cancellations pass through untouched: a cancelled run stays CANCELLED.
  */
 import { ActivityFailure, ApplicationFailure, ChildWorkflowFailure, isCancellation, type WorkflowInboundCallsInterceptor, type WorkflowInterceptors } from '@temporalio/workflow';
 
@@ -29,7 +29,7 @@ class FailureCauseInbound implements WorkflowInboundCallsInterceptor {
         message: root.message,
         ...(root instanceof ApplicationFailure && root.type ? { type: root.type } : {}),
         nonRetryable: root instanceof ApplicationFailure ? root.nonRetryable === true : false,
-        cause: err,
+        cause: root,
       });
     }
   }
