@@ -7,14 +7,7 @@ import { CLI_WORKFLOWS, findRun, readProgress, type RunSummary } from '../starte
 const PROGRESS_DEADLINE_MS = 2000;
 
 /** What the run page shows of one workflow run. */
-export interface RunView {
-  workflowId: string;
-  runId: string;
-  /** summarizeChat, weeklyRecap, exportMembers, exportMessages (or any other type, shown as is). */
-  type: string;
-  status: string;
-  startTime: Date;
-  closeTime?: Date;
+export interface RunView extends Omit<RunSummary, 'chat'> {
   /** The workflow's own `progress` answer while it runs; null when it cannot answer (closed, not picked up yet). */
   progress: (JobProgress | RecapProgress) | null;
   /** The workflow's result when it completed (a JobResult, a RecapResult, an export's result). */
