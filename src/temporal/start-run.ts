@@ -1,4 +1,4 @@
-import { isGrpcServiceError, ServiceError, WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandleWithFirstExecutionRunId, type WorkflowStartOptions } from '@temporalio/client';
+import { isGrpcServiceError, ServiceError, type Client, type WorkflowHandleWithFirstExecutionRunId, type WorkflowStartOptions } from '@temporalio/client';
 import type { Workflow } from '@temporalio/common';
 import { runSearchAttributes, searchAttributeFlags, type RunLabels } from './search-attributes';
 
@@ -39,13 +39,8 @@ export async function startRun<T extends Workflow>(
   } catch (err) {
     const grpc = err instanceof ServiceError ? err.cause : err;
     if (!isGrpcServiceError(grpc) || grpc.code !== GRPC_INVALID_ARGUMENT) throw err;
-    // Any other invalid argument fails again below, with the server's own message. A server that refused the
-    // attributes after it had created the run (Temporal's time-skipping test server does) has it already.
-    const handle = await client.workflow.start<T>(workflowType, described as WorkflowStartOptions<T>).catch(async (again: unknown) => {
-      if (!(again instanceof WorkflowExecutionAlreadyStartedError)) throw again;
-      const { runId } = await client.workflow.getHandle(options.workflowId).describe();
-      return client.workflow.getHandle<T>(options.workflowId, undefined, { firstExecutionRunId: runId }) as WorkflowHandleWithFirstExecutionRunId<T>;
-    });
+    // Any other invalid argument fails again below, with the server's own message.
+    const handle = await client.workflow.start<T>(workflowType, described as WorkflowStartOptions<T>);
     warn(`warning: namespace ${client.options.namespace} does not know tgpulse's search attributes, so \`tgpulse runs --chat\` and the Web UI cannot filter this run; register them once: ${searchAttributeCommand(client.options.namespace)}`);
     return handle;
   }

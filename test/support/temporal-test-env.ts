@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
 import { IllegalStateError } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
@@ -6,7 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Redis from 'ioredis';
 import { findBinary } from '../../src/devstack';
+import type { JobInput } from '../../src/domain';
 import { createLimiterRedis } from '../../src/limiter';
+import { parseJobInput, SUMMARIZE_WORKFLOW } from '../../src/starters/jobs';
+import type { summarizeChat } from '../../src/workflows';
 import { testStack } from './stack';
 
 /**
@@ -66,4 +71,13 @@ export function useTimeSkippingRig(dirPrefix: string): TimeSkippingRig {
     if (rig.dir) rmSync(rig.dir, { recursive: true, force: true });
   });
   return rig;
+}
+
+/**
+ * Starts a summarizeChat run without search attributes or a summary: Temporal's time-skipping test server knows
+ * no custom search attributes (it refuses the start, yet keeps a half-made run under the id), so the time-skipping
+ * suites start their runs plainly. The labelled start is tested on the dev server (test/ops/find-runs.test.ts).
+ */
+export function startPlainSummarize(client: Client, taskQueue: string, raw: JobInput, label: string) {
+  return client.workflow.start<typeof summarizeChat>(SUMMARIZE_WORKFLOW, { taskQueue, workflowId: `summarize-${label}-${randomUUID().slice(0, 8)}`, args: [parseJobInput(raw)] });
 }

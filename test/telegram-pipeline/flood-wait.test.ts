@@ -3,13 +3,12 @@ import { Context } from '@temporalio/activity';
 import type { CallGuard } from '../../src/limiter';
 import { createLimiter } from '../../src/limiter';
 import { LocalArtifactStore, readHistory } from '../../src/store';
-import { startSummarize } from '../../src/starters/jobs';
 import { createGeneralWorker, openJobSource } from '../../src/workers';
 import { FakeTelegram, floodWait } from '../fakes/fake-telegram';
 import { uniqueName } from '../support/stack';
 import { seededChat } from './support/chat';
 import { startFakeAccountWorker } from './support/fake-account';
-import { SkippedClock, useTimeSkippingRig } from '../support/temporal-test-env';
+import { SkippedClock, startPlainSummarize, useTimeSkippingRig } from '../support/temporal-test-env';
 
 const rig = useTimeSkippingRig('tgpulse-flood-');
 
@@ -46,7 +45,7 @@ test('a 3,600 s flood wait mid-extraction is slept as a durable timer: no call d
   });
   const accountWorker = await startFakeAccountWorker({ connection: env.nativeConnection, taskQueue, account, telegram, store, redis, prefix: `${uniqueName('lease')}:`, floodTimerThresholdSeconds: 60 });
   try {
-    const handle = await startSummarize(env.client, { TEMPORAL_TASK_QUEUE: taskQueue }, { source: { kind: 'telegram', account, chat: '@fake_builders' }, delivery: { kind: 'files', dir: join(dir, 'out') } }, 'flood');
+    const handle = await startPlainSummarize(env.client, taskQueue, { source: { kind: 'telegram', account, chat: '@fake_builders' }, delivery: { kind: 'files', dir: join(dir, 'out') } }, 'flood');
     const result = await general.runUntil(handle.result());
 
     expect(result.messages).toBe(messages);

@@ -6,14 +6,13 @@ import { createActivities } from '../../src/activities';
 import type { JobProgress } from '../../src/domain';
 import type { CallGuard } from '../../src/limiter';
 import { LocalArtifactStore, readHistory } from '../../src/store';
-import { startSummarize } from '../../src/starters/jobs';
 import { openJobSource, WORKFLOWS_PATH } from '../../src/workers';
 import { FakeTelegram, rpcError } from '../fakes/fake-telegram';
 import { CountingGuard } from '../fakes/fake-telegram-guard';
 import { uniqueName } from '../support/stack';
 import { seededChat } from './support/chat';
 import { startFakeAccountWorker } from './support/fake-account';
-import { useTimeSkippingRig } from '../support/temporal-test-env';
+import { startPlainSummarize, useTimeSkippingRig } from '../support/temporal-test-env';
 
 const DAY_S = 86_400;
 
@@ -51,7 +50,7 @@ test('a takeout extraction held back 86,400 s for approval waits as a durable ti
     });
   const accountWorker = () => startFakeAccountWorker({ connection: env.nativeConnection, taskQueue, account, telegram, store, redis, prefix: `${uniqueName('lease')}:`, floodTimerThresholdSeconds: 60 });
 
-  const handle = await startSummarize(env.client, { TEMPORAL_TASK_QUEUE: taskQueue }, { source: { kind: 'telegram', account, chat: '@fake_builders', takeout: true }, delivery: { kind: 'files', dir: join(dir, 'out') } }, 'takeout');
+  const handle = await startPlainSummarize(env.client, taskQueue, { source: { kind: 'telegram', account, chat: '@fake_builders', takeout: true }, delivery: { kind: 'files', dir: join(dir, 'out') } }, 'takeout');
 
   // Until the result is awaited the server's clock is not skipped: the run stops in its wait, and the workers go.
   const first = await accountWorker();
