@@ -70,7 +70,7 @@ install_deploy_checkers
 # SeaweedFS (Apache-2.0): the real S3-compatible server the artifact-store tests start (test/support/s3-server.ts).
 # `go install …/weed@version` is refused (its go.mod has replace directives), so the module comes through the Go
 # module proxy and is built from a copy into ~/.cache/tgpulse/bin (WEED_PATH overrides). The build is the slow step:
-# 76 min (4,544 s) on 2 cores shared with seven other test runs; cache ~/.cache/tgpulse/bin between CI runs.
+# 11 min (661 s, download included) on 2 cores with a test run beside it; cache ~/.cache/tgpulse/bin between CI runs.
 SEAWEEDFS_VERSION=v0.0.0-20261109003541-7506e5f91cd6
 install_seaweedfs() {
   local bin="$HOME/.cache/tgpulse/bin"
