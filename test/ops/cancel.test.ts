@@ -25,6 +25,7 @@ const SAMPLE = resolve(__dirname, '../../samples/cohort-export/result.json');
 
 /** A limiter stand-in that lets one Telegram call through every `gapMs`, records each, and hears the abort. */
 class SlowGuard implements CallGuard {
+  /** When each Telegram call went out, on the monotonic clock (elapsed time only, never a date). */
   readonly calls: number[] = [];
   abortedAt: number | undefined;
   constructor(private readonly gapMs: number) {}
@@ -35,11 +36,11 @@ class SlowGuard implements CallGuard {
       const t = setTimeout(resolvePromise, this.gapMs);
       signal?.addEventListener('abort', () => {
         clearTimeout(t);
-        this.abortedAt ??= Date.now();
+        this.abortedAt ??= performance.now();
         reject(signal.reason as Error);
       }, { once: true });
     });
-    this.calls.push(Date.now());
+    this.calls.push(performance.now());
     return fn();
   }
 }
@@ -79,7 +80,7 @@ test('cancel mid-extraction: the run ends CANCELLED, its Telegram reads stop wit
     // Past the first stored page (5,000 messages, 50 calls), well before the end (300 calls).
     await eventually('a first stored page', async () => ((await store.tryGet(`${prefix}/checkpoint.json`)) ? true : undefined));
     const r = await runCli(['cancel', handle.workflowId], env, dir);
-    const cancelled = Date.now();
+    const cancelled = performance.now();
     expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
     expect(r.stdout).toMatch(new RegExp(`^cancel requested for ${handle.workflowId}\nWeb UI: http://\\S+/namespaces/default/workflows/${handle.workflowId}/[0-9a-f-]{36}/history\n${handle.workflowId}: CANCELLED\n$`));
 
@@ -115,7 +116,7 @@ async function silentModel(): Promise<{ baseUrl: string; requests: number; dropp
   const sockets = new Set<import('node:net').Socket>();
   const server = createServer((req) => {
     state.requests++;
-    req.socket.once('close', () => state.dropped.push(Date.now()));
+    req.socket.once('close', () => state.dropped.push(performance.now()));
   });
   server.on('connection', (s) => (sockets.add(s), s.once('close', () => sockets.delete(s))));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -139,7 +140,7 @@ test('cancel mid-summary: the LLM request in flight is dropped within seconds an
     const handle = await startSummarize(client, { TEMPORAL_TASK_QUEUE: taskQueue }, input, 'cohort');
     await eventually('a first LLM request', async () => (model.requests > 0 ? true : undefined));
     const r = await runCli(['cancel', handle.workflowId], env, dir);
-    const cancelled = Date.now();
+    const cancelled = performance.now();
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(new RegExp(`${handle.workflowId}: CANCELLED\n$`));
     // The activity learns of it from a heartbeat and aborts its request: the model sees the connection dropped.
