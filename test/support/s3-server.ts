@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { accessSync, closeSync, constants, mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
-import { findBinary, freePort, waitForPort } from '../../src/devstack';
+import { findBinary, freePort, isExecutable, waitForPort } from '../../src/devstack';
 import type { S3StoreSettings } from '../../src/store';
 
 /** Where `scripts/install-deps.sh` builds SeaweedFS's `weed` when it is not on PATH. */
@@ -15,15 +15,6 @@ export function weedBinary(): string {
   const found = findBinary('weed', 'WEED_PATH') ?? (isExecutable(WEED_CACHE_BIN) ? WEED_CACHE_BIN : null);
   if (!found) throw new Error(`SeaweedFS (weed) is not installed: run scripts/install-deps.sh (it builds it into ${WEED_CACHE_BIN}) or set WEED_PATH`);
   return found;
-}
-
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** A real S3-compatible server (SeaweedFS: master, volume, filer and S3 gateway in one process) for a test. */
