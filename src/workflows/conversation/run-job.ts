@@ -71,15 +71,24 @@ export async function runJob(ctx: ConversationContext, messageId: number, job: C
     await ctx.reply(messageId, busy ? `Run ${busy.run} (${busy.chat}) is still going: wait for it, or stop it with /cancel ${busy.run}.` : jobSlotReply(slot, new Date()));
     return;
   }
-  try {
-    await runClaimed(ctx, messageId, job, jobId);
-  } finally {
+  let released = false;
+  const release = async () => {
+    if (released) return;
+    released = true;
     await CancellationScope.nonCancellable(() => ctx.slots.releaseJobSlot({ userId: ctx.input.userId, runId: jobId }));
+  };
+  try {
+    await runClaimed(ctx, messageId, job, jobId, release);
+  } finally {
+    await release();
   }
 }
 
-/** {@link runJob} once the job has its slot. */
-async function runClaimed(ctx: ConversationContext, messageId: number, job: ConversationJob, jobId: string): Promise<void> {
+/**
+ * {@link runJob} once the job has its slot. `release` gives the slot back as soon as the status says "done": a user
+ * who starts the next job on seeing it must not be told the last one is still running while its files go out.
+ */
+async function runClaimed(ctx: ConversationContext, messageId: number, job: ConversationJob, jobId: string, release: () => Promise<void>): Promise<void> {
   const { input, state, tg, peek, scopes, reply } = ctx;
   const { chat } = job;
   const prompt = job.kind === 'summarize' ? job.prompt : job.kind === 'ask' ? job.question : undefined;
@@ -126,6 +135,7 @@ async function runClaimed(ctx: ConversationContext, messageId: number, job: Conv
     run.state = 'done';
     finished = true;
     await watcher;
+    await release();
     await showStatus(outcome.status);
     await outcome.after?.();
   } catch (err) {
