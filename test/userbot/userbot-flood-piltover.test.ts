@@ -49,7 +49,7 @@ test('a flood wait on the status edits: the status catches up later and the resu
   const done = await waitFor('the final status', async () => (await chatMessages(owner, 'me')).find((m) => m.id > start.id && m.message.startsWith('Run 1 done:')), 90_000);
   // The edits did hit the wait (the limiter counted it), and went through after it.
   expect(await floods()).toBeGreaterThan(before);
-  expect(done.message).toBe('Run 1 done: 13 messages read from "Flood chat". The summary is below.');
+  expect(done.message).toBe('Run 1 done: 13 messages read from "Flood chat". The summary is below. No model is set up (OPENAI_BASE_URL), so your prompt was not used: this is the no-model digest.');
   // The files follow the final status.
   await waitFor('both files', async () => ((await chatMessages(owner, 'me')).filter((m) => m.id > start.id && documentName(m)).length >= 2 ? true : undefined));
   const after = (await chatMessages(owner, 'me')).filter((m) => m.id > start.id);

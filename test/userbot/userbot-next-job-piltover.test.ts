@@ -31,7 +31,9 @@ const savedAfter = async (afterId: number): Promise<Api.Message[]> => (await cha
 test('a job started as soon as the last one says "done" runs, and both deliver their files', async () => {
   const first = await owner.client.sendMessage('me', { message: `/summarize https://t.me/${group} who owns what` });
   // The status message is edited in place; poll fast so the next job goes out right as "done" shows.
-  await waitFor('"Run 1 done"', async () => (await savedAfter(first.id)).find((m) => /^Run 1 done\b/.test(m.message)), 90_000);
+  const done = await waitFor('"Run 1 done"', async () => (await savedAfter(first.id)).find((m) => /^Run 1 done\b/.test(m.message)), 90_000);
+  // No model is set up here: the user who gave a prompt is told it went unused.
+  expect(done.message).toBe('Run 1 done: 5 messages read from "Next job cohort". The summary is below. No model is set up (OPENAI_BASE_URL), so your prompt was not used: this is the no-model digest.');
   const second = await owner.client.sendMessage('me', { message: `/summarize https://t.me/${group} what is blocked` });
 
   const after = await waitFor('both jobs\' files', async () => {

@@ -35,9 +35,11 @@ export async function summaryJob(ctx: ConversationContext, run: ConversationRun,
     delivery: { kind: 'telegram', account: input.replyAccount ?? input.account, chat: input.replyTo },
   };
   const result = await startJobChild(run, (workflowId) => startChild(summarizeChat, { workflowId, args: [jobInput] }));
+  // Without a model the digest stands in for a summary: a user who asked for something must hear it went unused.
+  const unused = job.prompt && result.model === 'digest' ? ' No model is set up (OPENAI_BASE_URL), so your prompt was not used: this is the no-model digest.' : '';
   return {
     messages: result.messages,
-    status: `Run ${run.run} done: ${result.messages} messages read from "${result.chat.title}". The summary is below.`,
+    status: `Run ${run.run} done: ${result.messages} messages read from "${result.chat.title}". The summary is below.${unused}`,
     after: async () => {
       await withFloodWaits(() => tg.sendSummaryFiles({ jobId: run.jobId, chat: input.replyTo, chatInfo: result.chat, deliveryKey: `files-${run.jobId}` }));
     },
