@@ -1,4 +1,4 @@
-export { startUserbot } from './userbot';
+export { HandOnFailed, startUserbot } from './userbot';
 export type { RunningUserbot, UserbotOptions } from './userbot';
 export { handleMessage } from './listener';
 export type { ListenerOptions } from './listener';

@@ -49,6 +49,13 @@ export interface RunningUserbot {
 /** Where the watchdog's cursor is kept: a restarted userbot catches up from there. */
 export const updatesCursorKey = (account: string) => `userbot/${account}/updates-cursor.json`;
 
+/** A catch-up that could not hand every message on (Temporal down): Telegram is fine, its cursor did not move. */
+export class HandOnFailed extends Error {
+  constructor(readonly missed: number) {
+    super(`${missed} message(s) could not be handed on to Temporal; the next catch-up hands them on again`);
+  }
+}
+
 /** How many handed-on message ids the process remembers, so a catch-up does not send them again. */
 const RECENT_IDS = 2000;
 
@@ -82,17 +89,24 @@ export async function startUserbot(opts: UserbotOptions): Promise<RunningUserbot
   const listener = { client: opts.client, taskQueue: opts.taskQueue, account: opts.account, selfId: account.selfId, allowlist: opts.allowlist };
   const recent = new Set<number>();
   let queue: Promise<unknown> = Promise.resolve();
-  const handOn = (message: IncomingTelegramMessage) => {
-    queue = queue
+  /** Resolves true once the message is handed on (or was before), false when it could not be (Temporal down). */
+  const handOn = (message: IncomingTelegramMessage): Promise<boolean> => {
+    const handed = queue
       .then(async () => {
-        if (recent.has(message.id)) return;
+        if (recent.has(message.id)) return true;
         await handleMessage(listener, message);
         recent.add(message.id);
         if (recent.size > RECENT_IDS) recent.delete(recent.values().next().value!);
+        return true;
       })
-      .catch((err: unknown) => opts.onError?.(err, message));
-    return queue;
+      .catch((err: unknown) => {
+        opts.onError?.(err, message);
+        return false;
+      });
+    queue = handed;
+    return handed;
   };
+  // A live message that cannot be handed on is not lost: the cursor is behind it, so the next catch-up brings it again.
   stopListening = account.onMessage((message) => void handOn(message));
 
   const key = updatesCursorKey(opts.account);
@@ -104,7 +118,10 @@ export async function startUserbot(opts: UserbotOptions): Promise<RunningUserbot
     (catching ??= (async () => {
       try {
         const diff = await account.messagesSince(cursor);
-        for (const message of diff.messages) await handOn(message);
+        let missed = 0;
+        for (const message of diff.messages) if (!(await handOn(message))) missed++;
+        // The cursor stays where it was until every message is handed on: the next catch-up asks for them again.
+        if (missed > 0) throw new HandOnFailed(missed);
         cursor = diff.cursor;
         await opts.store.put(key, JSON.stringify(cursor));
       } finally {
@@ -126,7 +143,7 @@ export async function startUserbot(opts: UserbotOptions): Promise<RunningUserbot
     // A catch-up that fails may mean a connection gramjs gave up on: connect again (that catches up too).
     catchUp().catch((err: unknown) => {
       opts.onError?.(err);
-      account.reconnect().catch((cause: unknown) => opts.onError?.(cause));
+      if (!(err instanceof HandOnFailed)) account.reconnect().catch((cause: unknown) => opts.onError?.(cause));
     });
   }, opts.watchdogMs ?? 30_000);
   const quiet = () => {

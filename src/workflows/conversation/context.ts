@@ -1,4 +1,4 @@
-import { CancellationScope, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { JobSlotActivities, TelegramActivities, UserbotActivities } from '../../activities';
 import { accountTaskQueue, type ConversationInput, type ConversationJob, type ConversationRun, type ConversationState } from '../../domain';
 import { NON_RETRYABLE } from '../extract-chat';
@@ -28,6 +28,9 @@ export interface ConversationContext {
   runJob(messageId: number, job: ConversationJob): Promise<void>;
 }
 
+/** The patch id of replies sent in the order of their messages. */
+const ORDERED_REPLIES = 'conversation-ordered-replies';
+
 /**
  * Builds a conversation's context over its input and state. Call it inside the workflow function. `runJob` is
  * passed in, so the command handlers reach it through the context and never import the job runner.
@@ -46,8 +49,17 @@ export function createContext(input: ConversationInput, state: ConversationState
   const peek = proxyActivities<UserbotActivities>({ taskQueue, startToCloseTimeout: '10 seconds', retry: { maximumAttempts: 2 } });
   // Redis only: quick, and retried until Redis answers (a job never starts without its slot).
   const slots = proxyActivities<JobSlotActivities>({ taskQueue, startToCloseTimeout: '30 seconds', retry: { initialInterval: '1 second', maximumInterval: '30 seconds' } });
-  const reply = async (messageId: number, text: string): Promise<void> => {
+  const send = async (messageId: number, text: string): Promise<void> => {
     await withFloodWaits(() => tg.postToChat({ chat: input.replyTo, parts: [text], deliveryKey: `reply-${self}-${messageId}` }));
+  };
+  // Handlers run side by side: without a queue, two messages handled together (a catch-up) could be answered in
+  // the wrong order. Each reply waits for the one before it. Patched: conversations started before keep replaying.
+  let previous: Promise<unknown> = Promise.resolve();
+  const reply = (messageId: number, text: string): Promise<void> => {
+    if (!patched(ORDERED_REPLIES)) return send(messageId, text);
+    const sent = previous.then(() => send(messageId, text));
+    previous = sent.catch(() => undefined);
+    return sent;
   };
   const ctx: ConversationContext = { input, state, self, tg, peek, slots, scopes: new Map(), reply, runJob: (messageId, job) => runJob(ctx, messageId, job) };
   return ctx;

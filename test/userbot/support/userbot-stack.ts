@@ -46,6 +46,8 @@ export async function startUserbotStack(opts: {
   llm?: LlmSettings;
   jobLimits?: Partial<JobSlotLimits>;
   onError?: UserbotOptions['onError'];
+  /** The listener's Temporal client (default: the test worker's), e.g. one behind a proxy the test cuts. */
+  client?: UserbotOptions['client'];
 }): Promise<UserbotStack> {
   const dir = mkdtempSync(join(tmpdir(), 'tgpulse-userbot-'));
   const config = piltoverConfig(dir, opts.account, opts.info);
@@ -58,7 +60,7 @@ export async function startUserbotStack(opts: {
   const connection = await NativeConnection.connect({ address: testStack().temporalAddress });
   const start = () => startUserbot({
     connection,
-    client: tw.client,
+    client: opts.client ?? tw.client,
     namespace: 'default',
     taskQueue: tw.taskQueue,
     account: opts.account,
