@@ -11,3 +11,5 @@ export type { BotUserbotOptions, RunningBotUserbot } from './bot-userbot';
 export { botAccessOf } from './access';
 export { botSettings } from './bot-settings';
 export type { BotSettings } from './bot-settings';
+export { botUpdatesCursorKey, startWatchedListener, updatesCursorKey } from './watched-listener';
+export type { WatchedListener, WatchedListenerOptions, WatchedSource } from './watched-listener';

@@ -3,10 +3,11 @@ import type { NativeConnection } from '@temporalio/worker';
 import { createJobSlotActivities, type LimiterStatsReader } from '../../activities';
 import type { JobSlots } from '../../limiter';
 import type { ArtifactStore } from '../../store';
-import { openUserbotAccount, type AccountDeps, type IncomingTelegramMessage, type UpdatesCursor } from '../../telegram';
+import { openUserbotAccount, type AccountDeps, type IncomingTelegramMessage } from '../../telegram';
 import { startAccountWorker, type AccountWorkerOptions, type RunningAccountWorker } from '../../workers';
 import type { Allowlist } from './access';
 import { handleMessage } from './listener';
+import { startWatchedListener, updatesCursorKey, type WatchedListener } from './watched-listener';
 
 /** What a userbot process needs. */
 export interface UserbotOptions {
@@ -46,25 +47,16 @@ export interface RunningUserbot {
   stop(): Promise<void>;
 }
 
-/** Where the watchdog's cursor is kept: a restarted userbot catches up from there. */
-export const updatesCursorKey = (account: string) => `userbot/${account}/updates-cursor.json`;
-
-/** How many handed-on message ids the process remembers, so a catch-up does not send them again. */
-const RECENT_IDS = 2000;
-
 /**
  * Starts the userbot of one account: its account worker (the one connection of its session, the Telegram
  * activities, the limiter) and, on that same session, the listener. Messages are handed on one at a time, in the
  * order they arrived, so "link, then /go" reaches the conversation in that order.
  *
- * gramjs updates can stop while the connection looks healthy, and gramjs has no catch-up: a watchdog asks Telegram
- * for every message since its stored cursor (`updates.getDifference`) at start, right after every reconnect, and
- * every `watchdogMs`, hands on what the listener has not, and stores the new cursor. A message seen both ways acts once: the process skips
- * ids it handed on, and the conversation ignores a message id it has handled.
+ * Every message is handed on once, those sent while it was down included: see {@link startWatchedListener} (its
+ * cursor is kept under {@link updatesCursorKey}).
  */
 export async function startUserbot(opts: UserbotOptions): Promise<RunningUserbot> {
   const account = await openUserbotAccount(opts.deps);
-  let stopListening: (() => void) | undefined;
   const worker = await startAccountWorker({
     connection: opts.connection,
     namespace: opts.namespace,
@@ -80,72 +72,29 @@ export async function startUserbot(opts: UserbotOptions): Promise<RunningUserbot
     ...(opts.dataConverter ? { dataConverter: opts.dataConverter } : {}),
   });
   const listener = { client: opts.client, taskQueue: opts.taskQueue, account: opts.account, selfId: account.selfId, allowlist: opts.allowlist };
-  const recent = new Set<number>();
-  let queue: Promise<unknown> = Promise.resolve();
-  const handOn = (message: IncomingTelegramMessage) => {
-    queue = queue
-      .then(async () => {
-        if (recent.has(message.id)) return;
-        await handleMessage(listener, message);
-        recent.add(message.id);
-        if (recent.size > RECENT_IDS) recent.delete(recent.values().next().value!);
-      })
-      .catch((err: unknown) => opts.onError?.(err, message));
-    return queue;
-  };
-  stopListening = account.onMessage((message) => void handOn(message));
-
-  const key = updatesCursorKey(opts.account);
-  const stored = await opts.store.tryGet(key);
-  let cursor: UpdatesCursor = stored ? (JSON.parse(stored.toString('utf8')) as UpdatesCursor) : await account.updatesCursor();
-  let catching: Promise<void> | undefined;
-  /** One catch-up at a time: every message since the cursor handed on, then the cursor moved and stored. */
-  const catchUp = () =>
-    (catching ??= (async () => {
-      try {
-        const diff = await account.messagesSince(cursor);
-        for (const message of diff.messages) await handOn(message);
-        cursor = diff.cursor;
-        await opts.store.put(key, JSON.stringify(cursor));
-      } finally {
-        catching = undefined;
-      }
-    })());
+  let watched: WatchedListener;
   try {
-    await catchUp();
+    watched = await startWatchedListener({
+      source: account,
+      handle: (message) => handleMessage(listener, message),
+      store: opts.store,
+      cursorKey: updatesCursorKey(opts.account),
+      ...(opts.watchdogMs !== undefined ? { watchdogMs: opts.watchdogMs } : {}),
+      ...(opts.onError ? { onError: opts.onError } : {}),
+    });
   } catch (err) {
-    stopListening();
     await worker.stop();
     throw err;
   }
-  // Updates sent while the connection was down are not pushed again: catch up as soon as it is back.
-  const stopReconnects = account.onReconnect(() => {
-    catchUp().catch((err: unknown) => opts.onError?.(err));
-  });
-  const timer = setInterval(() => {
-    // A catch-up that fails may mean a connection gramjs gave up on: connect again (that catches up too).
-    catchUp().catch((err: unknown) => {
-      opts.onError?.(err);
-      account.reconnect().catch((cause: unknown) => opts.onError?.(cause));
-    });
-  }, opts.watchdogMs ?? 30_000);
-  const quiet = () => {
-    clearInterval(timer);
-    stopReconnects();
-    stopListening?.();
-    stopListening = undefined;
-  };
-  const done = worker.done.finally(quiet);
+  const done = worker.done.finally(() => watched.quiet());
   return {
     selfId: account.selfId,
     worker,
-    catchUp,
+    catchUp: () => watched.catchUp(),
     done,
     /** Hands on what it holds, stores the cursor, then stops the worker. */
     async stop() {
-      quiet();
-      await catching?.catch(() => undefined);
-      await queue;
+      await watched.stop();
       await worker.stop();
     },
   };
