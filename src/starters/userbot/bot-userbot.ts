@@ -67,6 +67,7 @@ export async function startBotUserbot(opts: BotUserbotOptions): Promise<RunningB
       store: opts.store,
       cursorKey: botUpdatesCursorKey(opts.botDeps.account),
       ...(opts.watchdogMs !== undefined ? { watchdogMs: opts.watchdogMs } : {}),
+      ...(opts.catchUpTimeoutMs !== undefined ? { catchUpTimeoutMs: opts.catchUpTimeoutMs } : {}),
       ...(opts.onError ? { onError: opts.onError } : {}),
     });
   } catch (err) {

@@ -32,6 +32,8 @@ export interface UserbotOptions {
   dataConverter?: AccountWorkerOptions['dataConverter'];
   /** How often the watchdog catches up with `updates.getDifference`, in ms (default 30 s). */
   watchdogMs?: number;
+  /** How long one catch-up may wait for Telegram before it is given up until the next tick, in ms (default 2 min). */
+  catchUpTimeoutMs?: number;
   /** Hears a message the listener could not hand on (Temporal down), or a failed catch-up (no message): logged, the userbot goes on. */
   onError?: (err: unknown, message?: IncomingTelegramMessage) => void;
 }
@@ -80,6 +82,7 @@ export async function startUserbot(opts: UserbotOptions): Promise<RunningUserbot
       store: opts.store,
       cursorKey: updatesCursorKey(opts.account),
       ...(opts.watchdogMs !== undefined ? { watchdogMs: opts.watchdogMs } : {}),
+      ...(opts.catchUpTimeoutMs !== undefined ? { catchUpTimeoutMs: opts.catchUpTimeoutMs } : {}),
       ...(opts.onError ? { onError: opts.onError } : {}),
     });
   } catch (err) {

@@ -14,6 +14,8 @@ export interface WatchedListenerOptions {
   cursorKey: string;
   /** How often the watchdog catches up, in ms (default 30 s). */
   watchdogMs?: number;
+  /** How long one catch-up may take before it is given up (and tried again at the next tick), in ms (default 2 min). */
+  catchUpTimeoutMs?: number;
   /** Hears a message that could not be handed on, a failed catch-up, or a stored cursor that was unusable (no message): the listener goes on. */
   onError?: (err: unknown, message?: IncomingTelegramMessage) => void;
 }
@@ -36,6 +38,9 @@ export const botUpdatesCursorKey = (botAccount: string) => `userbot/${botAccount
 
 /** How many handed-on message ids the process remembers, so a catch-up does not send them again. */
 const RECENT_IDS = 2000;
+
+/** The default of {@link WatchedListenerOptions.catchUpTimeoutMs}. */
+const CATCH_UP_TIMEOUT_MS = 120_000;
 
 /** How long a stop waits for its last catch-up (a server that is down must not hold a stop). */
 export const LAST_CATCH_UP_MS = 15_000;
@@ -91,15 +96,25 @@ export async function startWatchedListener(opts: WatchedListenerOptions): Promis
     throw err;
   }
   let catching: Promise<void> | undefined;
-  /** One catch-up at a time: every message since the cursor handed on, then the cursor moved and stored. */
+  const timeoutMs = opts.catchUpTimeoutMs ?? CATCH_UP_TIMEOUT_MS;
+  /**
+   * One catch-up at a time: every message since the cursor handed on, then the cursor moved and stored. A request
+   * that is never answered (a connection dead in all but name) is given up after `timeoutMs`, its late answer
+   * dropped: one hung catch-up must not hold every later one.
+   */
   const catchUp = () =>
     (catching ??= (async () => {
+      let timer: NodeJS.Timeout | undefined;
       try {
-        const diff = await source.messagesSince(cursor);
+        const late = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`The catch-up got no answer within ${timeoutMs / 1000} s: it is tried again at the next tick`)), timeoutMs);
+        });
+        const diff = await Promise.race([source.messagesSince(cursor), late]);
         for (const message of diff.messages) await handOn(message);
         cursor = diff.cursor;
         await store.put(key, JSON.stringify(cursor));
       } finally {
+        clearTimeout(timer);
         catching = undefined;
       }
     })());
@@ -110,6 +125,8 @@ export async function startWatchedListener(opts: WatchedListenerOptions): Promis
     catchUp().catch((err: unknown) => opts.onError?.(err));
   });
   const timer = setInterval(() => {
+    // A tick during a catch-up (one that waits for its deadline) would only report its failure again.
+    if (catching) return;
     // A catch-up that fails may mean a connection gramjs gave up on: connect again (that catches up too).
     catchUp().catch((err: unknown) => {
       opts.onError?.(err);

@@ -11,6 +11,7 @@ import { LocalArtifactStore } from '../../../src/store';
 import { accountDepsFromConfig, botAccountName } from '../../../src/telegram';
 import { openJobSource } from '../../../src/workers';
 import { runCli } from '../../support/cli';
+import type { PiltoverInfo } from '../../support/piltover';
 import type { PiltoverUser } from '../../support/piltover-users';
 import { testStack } from '../../support/stack';
 import { startTestWorker, type TestWorker } from '../../support/worker';
@@ -58,10 +59,10 @@ export interface BotStack {
  * `owner` makes a bot with @BotFather, logs in a second time as the reading account (`tgpulse login`), and the bot
  * starts with `allow` on its allowlist.
  */
-export async function startBotStack(opts: { owner: PiltoverUser; account: string; allow: string; watchdogMs?: number }): Promise<BotStack> {
+export async function startBotStack(opts: { owner: PiltoverUser; account: string; allow: string; watchdogMs?: number; catchUpTimeoutMs?: number; info?: PiltoverInfo }): Promise<BotStack> {
   const token = await newBot(opts.owner, `pulse${opts.owner.id}_bot`);
   const dir = mkdtempSync(join(tmpdir(), 'tgpulse-bot-'));
-  const config = piltoverConfig(dir, opts.account);
+  const config = piltoverConfig(dir, opts.account, opts.info);
   const login = await runCli(['login', '--session', opts.account, '--phone', opts.owner.phone, '--code', '22222'], piltoverEnv(config));
   if (login.code !== 0) throw new Error(`login failed: ${login.stderr}`);
   const store = new LocalArtifactStore(join(dir, 'data'));
@@ -86,7 +87,11 @@ export async function startBotStack(opts: { owner: PiltoverUser; account: string
     jobSlots: createJobSlots({ redis, prefix: config.REDIS_KEY_PREFIX, limits: { perHour: 100, atOnce: 1, globalAtOnce: 100 } }),
     heartbeatEveryMs: 200,
     watchdogMs: opts.watchdogMs ?? 600_000,
-    onError: (err) => errors.push(err instanceof Error ? err.message : String(err)),
+    ...(opts.catchUpTimeoutMs !== undefined ? { catchUpTimeoutMs: opts.catchUpTimeoutMs } : {}),
+    onError: (err) => {
+      errors.push(err instanceof Error ? err.message : String(err));
+      if (process.env.TGPULSE_TEST_VERBOSE) process.stderr.write(`[bot] ${new Date().toISOString()} ${String(err)}\n`);
+    },
   };
   let up: RunningBotUserbot | undefined = await startBotUserbot(options);
   return {
