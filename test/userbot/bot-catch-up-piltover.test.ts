@@ -104,3 +104,21 @@ test('a stored cursor ahead of the server\'s stream is replaced: messages sent w
   await barrier(friend);
   expect(await answers(friend, help.id, isHelp)).toHaveLength(1);
 });
+
+test('a crash leaves the cursor from before messages it answered: they come again in the catch-up and are not answered twice', async () => {
+  const key = botUpdatesCursorKey(botAccountName(stack.token));
+  await barrier(friend);
+  const old = (await stack.store.tryGet(key))!.toString('utf8');
+  const help = await send(friend, '/help');
+  const runs = await send(owner, '/runs');
+  await waitFor('both answers', async () => ((await answers(friend, help.id, isHelp)).length > 0 && (await answers(owner, runs.id, isRuns)).length > 0 ? true : undefined), 90_000);
+  await stack.stopBot();
+  // What a process killed before its next tick leaves behind: the cursor from before those two messages.
+  await stack.store.put(key, old);
+  await stack.startAgain();
+  await stack.bot.catchUp();
+  await barrier(friend);
+  await barrier(owner);
+  expect(await answers(friend, help.id, isHelp)).toHaveLength(1);
+  expect(await answers(owner, runs.id, isRuns)).toHaveLength(1);
+});
