@@ -7,10 +7,13 @@ import { AccountLease } from './lease';
 import { mapTelegramError } from './map-error';
 import { PeerCache } from './peer-cache';
 import { telegramServer } from './server';
-import { toIncoming, type IncomingTelegramMessage } from './userbot-account';
+import { keepConnected, onReconnectOf, toIncoming, updatesCatchUp, type GuardedCall, type IncomingTelegramMessage, type UserbotAccount } from './userbot-account';
 
-/** A bot logged in with its token: the port (replies, status edits, files) and its incoming direct messages. */
-export interface BotAccount extends OpenAccount {
+/**
+ * A bot logged in with its token: the port (replies, status edits, files), its incoming direct messages, and the
+ * catch-up of its update stream (as a user's: MTProto bots may call `updates.getState` / `updates.getDifference`).
+ */
+export interface BotAccount extends OpenAccount, Pick<UserbotAccount, 'updatesCursor' | 'messagesSince' | 'onReconnect' | 'reconnect'> {
   /** The bot's own user id (the digits before the token's colon). */
   selfId: string;
   username?: string;
@@ -29,14 +32,19 @@ export function botAccountName(token: string): string {
  * Logs a bot in with its token (`client.start({ botAuthToken })`) under the lease of `deps.account` (see
  * {@link botAccountName}). The session stays in memory: the token is the credential, and a bot logs in again at
  * every start. A bot cannot list its dialogs, so the peer cache is what lets it answer a user: every message it
- * receives puts its sender (with the access hash the bot sees) in the cache before the handler runs.
+ * receives puts its sender (with the access hash the bot sees) in the cache before the handler runs, and so does a
+ * catch-up for every user its difference names.
+ *
+ * gramjs does no catch-up for a bot either: messages sent to it while it was down, or while its updates silently
+ * stopped, come only from {@link BotAccount.messagesSince}. Its own replies are left out of that (they are never
+ * commands), and the connection is kept up through a server restart of any length, as the userbot's is.
  */
 export async function openBotAccount(deps: AccountDeps, token: string): Promise<BotAccount> {
   const creds = telegramCredentials(deps.config);
   const server = telegramServer(deps.config);
   const lease = await AccountLease.acquire(deps.redis, deps.keys, deps.account, deps.lease);
   const client = createTelegramClient(creds, '', server);
-  const call = <T>(method: string, fn: () => Promise<T>) => deps.guard.safeCall(deps.account, 'api', method, fn, { mapError: (err) => mapTelegramError(err, { account: deps.account, method }) });
+  const call: GuardedCall = (method, fn) => deps.guard.safeCall(deps.account, 'api', method, fn, { mapError: (err) => mapTelegramError(err, { account: deps.account, method }) });
   let me: Api.User;
   try {
     await call('auth.ImportBotAuthorization', async () => {
@@ -51,14 +59,33 @@ export async function openBotAccount(deps: AccountDeps, token: string): Promise<
     throw err;
   }
   const peers = new PeerCache(deps.redis, deps.keys, deps.account);
-  const telegram = new GramjsTelegram({ client, guard: deps.guard, account: deps.account, peers, requestTimeoutMs: (deps.config.TELEGRAM_REQUEST_TIMEOUT_SECONDS ?? 60) * 1000 });
+  const reconnect = () => connectClient(client, server, { destroyOnFailure: false });
+  const stopKeeping = keepConnected(client, reconnect);
+  const telegram = new GramjsTelegram({
+    client,
+    guard: deps.guard,
+    account: deps.account,
+    peers,
+    requestTimeoutMs: (deps.config.TELEGRAM_REQUEST_TIMEOUT_SECONDS ?? 60) * 1000,
+    // In place, as the userbot's: the bot's message handlers live on this client.
+    reconnect: async () => {
+      await reconnect();
+      return client;
+    },
+  });
   const selfId = String(me.id);
   return {
     telegram,
     lease,
     selfId,
     ...(typeof me.username === 'string' ? { username: me.username } : {}),
-    close: () => closeQuietly(client, lease),
+    close: () => {
+      stopKeeping();
+      return closeQuietly(client, lease);
+    },
+    ...updatesCatchUp(client, call, { selfId, keep: (incoming) => !incoming.out, seen: (users) => peers.remember(users) }),
+    onReconnect: (handler) => onReconnectOf(client, handler),
+    reconnect,
     onMessage(handler) {
       const builder = new NewMessage({ incoming: true });
       const listener = (event: NewMessageEvent) => {

@@ -1,4 +1,4 @@
-import { Api } from 'telegram';
+import { Api, type TelegramClient } from 'telegram';
 import { NewMessage, Raw, type NewMessageEvent } from 'telegram/events';
 import { UpdateConnectionState } from 'telegram/network';
 import { closeQuietly, connectAccount, connectClient, type AccountDeps, type OpenAccount } from './connect';
@@ -102,6 +102,88 @@ export function toIncoming(message: Api.TypeMessage, selfId: string, usernames?:
   };
 }
 
+/** One Telegram request through the account's limiter, its errors mapped (`CallGuard.safeCall`). */
+export type GuardedCall = <T>(method: string, fn: () => Promise<T>) => Promise<T>;
+
+/**
+ * While `client`'s connection is down and gramjs is not on it, calls `reconnect` every RECONNECT_EVERY_MS; returns
+ * a function that stops. gramjs reconnects a dropped connection by itself, but gives up for good when the server is
+ * not back within its few attempts (its sender then ignores every later reconnect): a listener must outlive a
+ * server restart of any length.
+ */
+export function keepConnected(client: TelegramClient, reconnect: () => Promise<void>): () => void {
+  const sender = () => (client as unknown as { _sender?: { isReconnecting?: boolean } })._sender;
+  let reconnecting: Promise<void> | undefined;
+  const timer = setInterval(() => {
+    if (client.connected === true || sender()?.isReconnecting === true || reconnecting) return;
+    reconnecting = reconnect()
+      .catch(() => undefined)
+      .finally(() => {
+        reconnecting = undefined;
+      });
+  }, RECONNECT_EVERY_MS);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+/**
+ * Calls `handler` each time `client`'s connection is up again after it dropped; returns a function that stops.
+ * Updates sent while it was down are not pushed again, so this is when to catch up.
+ */
+export function onReconnectOf(client: TelegramClient, handler: () => void): () => void {
+  const builder = new Raw({ types: [UpdateConnectionState] });
+  let down = false;
+  const listener = (event: UpdateConnectionState) => {
+    if (event.state !== UpdateConnectionState.connected) down = true;
+    else if (down) {
+      down = false;
+      handler();
+    }
+  };
+  client.addEventHandler(listener, builder);
+  return () => client.removeEventHandler(listener, builder);
+}
+
+const cursorOf = (state: Api.updates.State): UpdatesCursor => ({ pts: state.pts, qts: state.qts, date: state.date });
+
+/**
+ * The catch-up of an account's update stream (`updates.getState` / `updates.getDifference`), for a user's session
+ * and a bot's alike: bots may call both in MTProto, and their pts is the account's, so a cursor stored by one
+ * session (a bot logs in anew at every start) is good for the next. `keep` leaves messages out (the userbot's own
+ * replies); `seen` hears the users each difference names, with the access hashes this account sees.
+ */
+export function updatesCatchUp(
+  client: TelegramClient,
+  call: GuardedCall,
+  opts: { selfId: string; keep: (message: IncomingTelegramMessage) => boolean; seen?: (users: Api.User[]) => Promise<void> },
+): Pick<UserbotAccount, 'updatesCursor' | 'messagesSince'> {
+  const state = async () => cursorOf(await call('updates.GetState', () => client.invoke(new Api.updates.GetState())));
+  return {
+    updatesCursor: state,
+    async messagesSince(from) {
+      const messages: IncomingTelegramMessage[] = [];
+      let cursor = from;
+      // A slice says there is more: go on from its intermediate state until the difference is complete.
+      for (;;) {
+        const diff = await call('updates.GetDifference', () => client.invoke(new Api.updates.GetDifference({ pts: cursor.pts, qts: cursor.qts, date: cursor.date })));
+        if (diff instanceof Api.updates.DifferenceEmpty) return { messages, cursor: { ...cursor, date: diff.date } };
+        // Too long a gap to replay: start again from where the stream stands (the dialogs' newest messages are left).
+        if (diff instanceof Api.updates.DifferenceTooLong) return { messages, cursor: await state() };
+        const users = diff.users.filter((u): u is Api.User => u instanceof Api.User);
+        await opts.seen?.(users);
+        const usernames = new Map<string, string>();
+        for (const u of users) if (typeof u.username === 'string') usernames.set(str(u.id), u.username);
+        for (const m of diff.newMessages) {
+          const incoming = toIncoming(m, opts.selfId, usernames);
+          if (incoming && opts.keep(incoming)) messages.push(incoming);
+        }
+        if (diff instanceof Api.updates.Difference) return { messages, cursor: cursorOf(diff.state) };
+        cursor = cursorOf(diff.intermediateState);
+      }
+    },
+  };
+}
+
 /**
  * Opens an account as {@link openTelegramAccount} does (`connectAccount`: session, lease, a connection through the
  * limiter; the same port) and also listens on its
@@ -110,23 +192,10 @@ export function toIncoming(message: Api.TypeMessage, selfId: string, usernames?:
  */
 export async function openUserbotAccount(deps: AccountDeps): Promise<UserbotAccount> {
   const { server, lease, client } = await connectAccount(deps, `tgpulse login --session ${deps.account}`);
-  // gramjs reconnects a dropped connection by itself, but gives up for good when the server is not back within its
-  // few attempts (its sender then ignores every later reconnect). The userbot must outlive a server restart of any
-  // length: while the connection is down and gramjs is not on it, connect again, every RECONNECT_EVERY_MS.
   const reconnect = () => connectClient(client, server, { destroyOnFailure: false });
-  const sender = () => (client as unknown as { _sender?: { isReconnecting?: boolean } })._sender;
-  let reconnecting: Promise<void> | undefined;
-  const keepConnected = setInterval(() => {
-    if (client.connected === true || sender()?.isReconnecting === true || reconnecting) return;
-    reconnecting = reconnect()
-      .catch(() => undefined)
-      .finally(() => {
-        reconnecting = undefined;
-      });
-  }, RECONNECT_EVERY_MS);
-  keepConnected.unref();
+  const stopKeeping = keepConnected(client, reconnect);
   const close = () => {
-    clearInterval(keepConnected);
+    stopKeeping();
     return closeQuietly(client, lease);
   };
   let selfId: string;
@@ -166,35 +235,13 @@ export async function openUserbotAccount(deps: AccountDeps): Promise<UserbotAcco
       return client;
     },
   });
-  const call = <T>(method: string, fn: () => Promise<T>) => deps.guard.safeCall(deps.account, 'api', method, fn, { mapError: (err) => mapTelegramError(err, { account: deps.account, method }) });
-  const cursorOf = (state: Api.updates.State): UpdatesCursor => ({ pts: state.pts, qts: state.qts, date: state.date });
+  const call: GuardedCall = (method, fn) => deps.guard.safeCall(deps.account, 'api', method, fn, { mapError: (err) => mapTelegramError(err, { account: deps.account, method }) });
   return {
     telegram,
     lease,
     selfId,
     close,
-    async updatesCursor() {
-      return cursorOf(await call('updates.GetState', () => client.invoke(new Api.updates.GetState())));
-    },
-    async messagesSince(from) {
-      const messages: IncomingTelegramMessage[] = [];
-      let cursor = from;
-      // A slice says there is more: go on from its intermediate state until the difference is complete.
-      for (;;) {
-        const diff = await call('updates.GetDifference', () => client.invoke(new Api.updates.GetDifference({ pts: cursor.pts, qts: cursor.qts, date: cursor.date })));
-        if (diff instanceof Api.updates.DifferenceEmpty) return { messages, cursor: { ...cursor, date: diff.date } };
-        // Too long a gap to replay: start again from where the stream stands (the dialogs' newest messages are left).
-        if (diff instanceof Api.updates.DifferenceTooLong) return { messages, cursor: cursorOf(await call('updates.GetState', () => client.invoke(new Api.updates.GetState()))) };
-        const usernames = new Map<string, string>();
-        for (const u of diff.users) if (u instanceof Api.User && typeof u.username === 'string') usernames.set(str(u.id), u.username);
-        for (const m of diff.newMessages) {
-          const incoming = toIncoming(m, selfId, usernames);
-          if (incoming && !(incoming.out && sent.has(incoming.id))) messages.push(incoming);
-        }
-        if (diff instanceof Api.updates.Difference) return { messages, cursor: cursorOf(diff.state) };
-        cursor = cursorOf(diff.intermediateState);
-      }
-    },
+    ...updatesCatchUp(client, call, { selfId, keep: (incoming) => !(incoming.out && sent.has(incoming.id)) }),
     onMessage(handler) {
       const builder = new NewMessage({});
       const listener = (event: NewMessageEvent) => {
@@ -204,19 +251,7 @@ export async function openUserbotAccount(deps: AccountDeps): Promise<UserbotAcco
       client.addEventHandler(listener, builder);
       return () => client.removeEventHandler(listener, builder);
     },
-    onReconnect(handler) {
-      const builder = new Raw({ types: [UpdateConnectionState] });
-      let down = false;
-      const listener = (event: UpdateConnectionState) => {
-        if (event.state !== UpdateConnectionState.connected) down = true;
-        else if (down) {
-          down = false;
-          handler();
-        }
-      };
-      client.addEventHandler(listener, builder);
-      return () => client.removeEventHandler(listener, builder);
-    },
+    onReconnect: (handler) => onReconnectOf(client, handler),
     reconnect,
   };
 }

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { NativeConnection } from '@temporalio/worker';
 import type Redis from 'ioredis';
 import { Api } from 'telegram';
-import { NewMessage, type NewMessageEvent } from 'telegram/events';
 import { conversationWorkflowId } from '../../src/domain';
 import { createJobSlots, createLimiter, createLimiterRedis } from '../../src/limiter';
 import { parseAllowlist, startBotUserbot, userbotIgnoredMessages, type RunningBotUserbot } from '../../src/starters/userbot';
@@ -16,6 +15,7 @@ import { piltoverGroup, piltoverUser, type PiltoverUser } from '../support/pilto
 import { testStack } from '../support/stack';
 import { startTestWorker, type TestWorker } from '../support/worker';
 import { piltoverConfig, piltoverEnv } from '../telegram-pipeline/support/piltover-pipeline';
+import { newBot } from './support/bot-stack';
 import { documentName, waitFor } from './support/userbot-stack';
 
 /**
@@ -40,27 +40,6 @@ let redis: Redis;
 let tw: TestWorker;
 let connection: NativeConnection;
 let bot: RunningBotUserbot;
-
-/** Creates a bot with @BotFather from `user`'s client; its token. */
-async function newBot(user: PiltoverUser, username: string): Promise<string> {
-  const replies: string[] = [];
-  const handler = (ev: NewMessageEvent) => {
-    if (!ev.message.out) replies.push(ev.message.message);
-  };
-  user.client.addEventHandler(handler, new NewMessage({}));
-  try {
-    for (const text of ['/newbot', 'Pulse Test', username]) {
-      const seen = replies.length;
-      await user.client.sendMessage('@BotFather', { message: text });
-      await waitFor(`@BotFather's answer to ${text}`, async () => (replies.length > seen ? true : undefined));
-    }
-    const found = /(\d+:[A-Za-z0-9_-]{20,})/.exec(replies.join('\n'));
-    if (!found) throw new Error(`@BotFather gave no token: ${replies.join(' | ')}`);
-    return found[1]!;
-  } finally {
-    user.client.removeEventHandler(handler, new NewMessage({}));
-  }
-}
 
 beforeAll(async () => {
   [owner, friend, stranger] = await Promise.all([piltoverUser('Maya'), piltoverUser('Friend'), piltoverUser('Stranger')]);

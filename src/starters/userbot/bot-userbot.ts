@@ -1,11 +1,12 @@
 import { createJobSlotActivities } from '../../activities';
-import { openBotAccount, openTelegramAccount, type AccountDeps, type IncomingTelegramMessage } from '../../telegram';
+import { openBotAccount, openTelegramAccount, type AccountDeps } from '../../telegram';
 import { startAccountWorker, type RunningAccountWorker } from '../../workers';
 import { handleMessage } from './listener';
 import type { UserbotOptions } from './userbot';
+import { botUpdatesCursorKey, startWatchedListener, type WatchedListener } from './watched-listener';
 
 /** What bot mode needs beyond the userbot's options: the bot's token and account, and the owner's user id. */
-export interface BotUserbotOptions extends Omit<UserbotOptions, 'watchdogMs'> {
+export interface BotUserbotOptions extends UserbotOptions {
   /** The bot's account (`botAccountName(token)`): its lease, limiter bucket, peer cache and task queue. */
   botDeps: AccountDeps;
   /** USERBOT_BOT_TOKEN: passed to gramjs only, never logged nor put in workflow input. */
@@ -22,14 +23,18 @@ export interface RunningBotUserbot {
   worker: RunningAccountWorker;
   /** The bot's worker (replies, status edits, files). */
   botWorker: RunningAccountWorker;
+  /** Catches up the bot's update stream now (the watchdog's tick). */
+  catchUp(): Promise<void>;
   done: Promise<void>;
   stop(): Promise<void>;
 }
 
 /**
  * Bot mode: the same conversations as the userbot, driven by direct messages to a bot. The bot's worker serves the
- * conversation's replies, status edits and files on its own queue; the account's worker reads the chats. The bot
- * gets every message pushed (no catch-up: a bot's updates wait on the server while it is down, up to a day).
+ * conversation's replies, status edits and files on its own queue; the account's worker reads the chats. gramjs does
+ * no catch-up for a bot either: the bot's messages are watched as the userbot's are ({@link startWatchedListener},
+ * the bot's own cursor under {@link botUpdatesCursorKey}), so each is handed on once, those sent while it was down
+ * included.
  */
 export async function startBotUserbot(opts: BotUserbotOptions): Promise<RunningBotUserbot> {
   const common = {
@@ -54,26 +59,32 @@ export async function startBotUserbot(opts: BotUserbotOptions): Promise<RunningB
     throw err;
   }
   const listener = { client: opts.client, taskQueue: opts.taskQueue, account: opts.account, selfId: bot.selfId, allowlist: opts.allowlist, bot: { replyAccount: opts.botDeps.account, ownerId: opts.ownerId } };
-  let queue: Promise<unknown> = Promise.resolve();
-  // One at a time, in order: a user's `/summarize` then `/go` reach the conversation in the order they were sent.
-  const handOn = (message: IncomingTelegramMessage) => {
-    queue = queue.then(() => handleMessage(listener, message)).catch((err: unknown) => opts.onError?.(err, message));
-  };
-  let stopListening: (() => void) | undefined = bot.onMessage(handOn);
-  const quiet = () => {
-    stopListening?.();
-    stopListening = undefined;
-  };
-  const done = Promise.all([worker.done, botWorker.done]).then(() => undefined).finally(quiet);
+  let watched: WatchedListener;
+  try {
+    watched = await startWatchedListener({
+      source: bot,
+      handle: (message) => handleMessage(listener, message),
+      store: opts.store,
+      cursorKey: botUpdatesCursorKey(opts.botDeps.account),
+      ...(opts.watchdogMs !== undefined ? { watchdogMs: opts.watchdogMs } : {}),
+      ...(opts.catchUpTimeoutMs !== undefined ? { catchUpTimeoutMs: opts.catchUpTimeoutMs } : {}),
+      ...(opts.onError ? { onError: opts.onError } : {}),
+    });
+  } catch (err) {
+    await Promise.all([botWorker.stop(), worker.stop()]);
+    throw err;
+  }
+  const done = Promise.all([worker.done, botWorker.done]).then(() => undefined).finally(() => watched.quiet());
   return {
     botId: bot.selfId,
     ...(bot.username !== undefined ? { botUsername: bot.username } : {}),
     worker,
     botWorker,
+    catchUp: () => watched.catchUp(),
     done,
+    /** Hands on what it holds, stores the cursor, then stops both workers. */
     async stop() {
-      quiet();
-      await queue;
+      await watched.stop();
       await Promise.all([botWorker.stop(), worker.stop()]);
     },
   };

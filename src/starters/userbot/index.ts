@@ -1,4 +1,4 @@
-export { HandOnFailed, startUserbot } from './userbot';
+export { startUserbot } from './userbot';
 export type { RunningUserbot, UserbotOptions } from './userbot';
 export { handleMessage } from './listener';
 export type { ListenerOptions } from './listener';
@@ -11,3 +11,5 @@ export type { BotUserbotOptions, RunningBotUserbot } from './bot-userbot';
 export { botAccessOf } from './access';
 export { botSettings } from './bot-settings';
 export type { BotSettings } from './bot-settings';
+export { botUpdatesCursorKey, HandOnFailed, startWatchedListener, updatesCursorKey } from './watched-listener';
+export type { WatchedListener, WatchedListenerOptions, WatchedSource } from './watched-listener';

@@ -3,10 +3,11 @@ import type { NativeConnection } from '@temporalio/worker';
 import { createJobSlotActivities, type LimiterStatsReader } from '../../activities';
 import type { JobSlots } from '../../limiter';
 import type { ArtifactStore } from '../../store';
-import { openUserbotAccount, type AccountDeps, type IncomingTelegramMessage, type UpdatesCursor } from '../../telegram';
+import { openUserbotAccount, type AccountDeps, type IncomingTelegramMessage } from '../../telegram';
 import { startAccountWorker, type AccountWorkerOptions, type RunningAccountWorker } from '../../workers';
 import type { Allowlist } from './access';
 import { handleMessage } from './listener';
+import { startWatchedListener, updatesCursorKey, type WatchedListener } from './watched-listener';
 
 /** What a userbot process needs. */
 export interface UserbotOptions {
@@ -31,6 +32,8 @@ export interface UserbotOptions {
   dataConverter?: AccountWorkerOptions['dataConverter'];
   /** How often the watchdog catches up with `updates.getDifference`, in ms (default 30 s). */
   watchdogMs?: number;
+  /** How long one catch-up may wait for Telegram before it is given up until the next tick, in ms (default 2 min). */
+  catchUpTimeoutMs?: number;
   /** Hears a message the listener could not hand on (Temporal down), or a failed catch-up (no message): logged, the userbot goes on. */
   onError?: (err: unknown, message?: IncomingTelegramMessage) => void;
 }
@@ -46,32 +49,16 @@ export interface RunningUserbot {
   stop(): Promise<void>;
 }
 
-/** Where the watchdog's cursor is kept: a restarted userbot catches up from there. */
-export const updatesCursorKey = (account: string) => `userbot/${account}/updates-cursor.json`;
-
-/** A catch-up that could not hand every message on (Temporal down): Telegram is fine, its cursor did not move. */
-export class HandOnFailed extends Error {
-  constructor(readonly missed: number) {
-    super(`${missed} message(s) could not be handed on to Temporal; the next catch-up hands them on again`);
-  }
-}
-
-/** How many handed-on message ids the process remembers, so a catch-up does not send them again. */
-const RECENT_IDS = 2000;
-
 /**
  * Starts the userbot of one account: its account worker (the one connection of its session, the Telegram
  * activities, the limiter) and, on that same session, the listener. Messages are handed on one at a time, in the
  * order they arrived, so "link, then /go" reaches the conversation in that order.
  *
- * gramjs updates can stop while the connection looks healthy, and gramjs has no catch-up: a watchdog asks Telegram
- * for every message since its stored cursor (`updates.getDifference`) at start, right after every reconnect, and
- * every `watchdogMs`, hands on what the listener has not, and stores the new cursor. A message seen both ways acts once: the process skips
- * ids it handed on, and the conversation ignores a message id it has handled.
+ * Every message is handed on once, those sent while it was down included: see {@link startWatchedListener} (its
+ * cursor is kept under {@link updatesCursorKey}).
  */
 export async function startUserbot(opts: UserbotOptions): Promise<RunningUserbot> {
   const account = await openUserbotAccount(opts.deps);
-  let stopListening: (() => void) | undefined;
   const worker = await startAccountWorker({
     connection: opts.connection,
     namespace: opts.namespace,
@@ -87,82 +74,30 @@ export async function startUserbot(opts: UserbotOptions): Promise<RunningUserbot
     ...(opts.dataConverter ? { dataConverter: opts.dataConverter } : {}),
   });
   const listener = { client: opts.client, taskQueue: opts.taskQueue, account: opts.account, selfId: account.selfId, allowlist: opts.allowlist };
-  const recent = new Set<number>();
-  let queue: Promise<unknown> = Promise.resolve();
-  /** Resolves true once the message is handed on (or was before), false when it could not be (Temporal down). */
-  const handOn = (message: IncomingTelegramMessage): Promise<boolean> => {
-    const handed = queue
-      .then(async () => {
-        if (recent.has(message.id)) return true;
-        await handleMessage(listener, message);
-        recent.add(message.id);
-        if (recent.size > RECENT_IDS) recent.delete(recent.values().next().value!);
-        return true;
-      })
-      .catch((err: unknown) => {
-        opts.onError?.(err, message);
-        return false;
-      });
-    queue = handed;
-    return handed;
-  };
-  // A live message that cannot be handed on is not lost: the cursor is behind it, so the next catch-up brings it again.
-  stopListening = account.onMessage((message) => void handOn(message));
-
-  const key = updatesCursorKey(opts.account);
-  const stored = await opts.store.tryGet(key);
-  let cursor: UpdatesCursor = stored ? (JSON.parse(stored.toString('utf8')) as UpdatesCursor) : await account.updatesCursor();
-  let catching: Promise<void> | undefined;
-  /** One catch-up at a time: every message since the cursor handed on, then the cursor moved and stored. */
-  const catchUp = () =>
-    (catching ??= (async () => {
-      try {
-        const diff = await account.messagesSince(cursor);
-        let missed = 0;
-        for (const message of diff.messages) if (!(await handOn(message))) missed++;
-        // The cursor stays where it was until every message is handed on: the next catch-up asks for them again.
-        if (missed > 0) throw new HandOnFailed(missed);
-        cursor = diff.cursor;
-        await opts.store.put(key, JSON.stringify(cursor));
-      } finally {
-        catching = undefined;
-      }
-    })());
+  let watched: WatchedListener;
   try {
-    await catchUp();
+    watched = await startWatchedListener({
+      source: account,
+      handle: (message) => handleMessage(listener, message),
+      store: opts.store,
+      cursorKey: updatesCursorKey(opts.account),
+      ...(opts.watchdogMs !== undefined ? { watchdogMs: opts.watchdogMs } : {}),
+      ...(opts.catchUpTimeoutMs !== undefined ? { catchUpTimeoutMs: opts.catchUpTimeoutMs } : {}),
+      ...(opts.onError ? { onError: opts.onError } : {}),
+    });
   } catch (err) {
-    stopListening();
     await worker.stop();
     throw err;
   }
-  // Updates sent while the connection was down are not pushed again: catch up as soon as it is back.
-  const stopReconnects = account.onReconnect(() => {
-    catchUp().catch((err: unknown) => opts.onError?.(err));
-  });
-  const timer = setInterval(() => {
-    // A catch-up that fails may mean a connection gramjs gave up on: connect again (that catches up too).
-    catchUp().catch((err: unknown) => {
-      opts.onError?.(err);
-      if (!(err instanceof HandOnFailed)) account.reconnect().catch((cause: unknown) => opts.onError?.(cause));
-    });
-  }, opts.watchdogMs ?? 30_000);
-  const quiet = () => {
-    clearInterval(timer);
-    stopReconnects();
-    stopListening?.();
-    stopListening = undefined;
-  };
-  const done = worker.done.finally(quiet);
+  const done = worker.done.finally(() => watched.quiet());
   return {
     selfId: account.selfId,
     worker,
-    catchUp,
+    catchUp: () => watched.catchUp(),
     done,
     /** Hands on what it holds, stores the cursor, then stops the worker. */
     async stop() {
-      quiet();
-      await catching?.catch(() => undefined);
-      await queue;
+      await watched.stop();
       await worker.stop();
     },
   };

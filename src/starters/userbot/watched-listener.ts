@@ -1,0 +1,195 @@
+import type { ArtifactStore } from '../../store';
+import type { IncomingTelegramMessage, UpdatesCursor, UserbotAccount } from '../../telegram';
+
+/** What the watched listener listens on: a user's session ({@link UserbotAccount}) or a bot's (`BotAccount`). */
+export type WatchedSource = Pick<UserbotAccount, 'onMessage' | 'updatesCursor' | 'messagesSince' | 'onReconnect' | 'reconnect'>;
+
+/** What {@link startWatchedListener} needs. */
+export interface WatchedListenerOptions {
+  source: WatchedSource;
+  /** Hands one message on (the listener's `handleMessage`); called one at a time, in order. */
+  handle: (message: IncomingTelegramMessage) => Promise<unknown>;
+  store: ArtifactStore;
+  /** Where the cursor is kept in `store` ({@link updatesCursorKey}, {@link botUpdatesCursorKey}). */
+  cursorKey: string;
+  /** How often the watchdog catches up, in ms (default 30 s). */
+  watchdogMs?: number;
+  /** How long one catch-up may take before it is given up (and tried again at the next tick), in ms (default 2 min). */
+  catchUpTimeoutMs?: number;
+  /** Hears a message that could not be handed on, a failed catch-up, or a stored cursor that was unusable (no message): the listener goes on. */
+  onError?: (err: unknown, message?: IncomingTelegramMessage) => void;
+}
+
+/** A running watched listener. */
+export interface WatchedListener {
+  /** Catches up now (the watchdog's tick): every message since the stored cursor not yet handed on, then the cursor stored. */
+  catchUp(): Promise<void>;
+  /** Stops listening: a last catch-up (so the stored cursor is current; at most {@link LAST_CATCH_UP_MS}), then waits for every message held to be handed on. */
+  stop(): Promise<void>;
+  /** Stops listening at once, nothing more (its worker is gone: nothing could be handed on). */
+  quiet(): void;
+}
+
+/** Where a userbot's watchdog keeps its cursor: a restarted userbot catches up from there. */
+export const updatesCursorKey = (account: string) => `userbot/${account}/updates-cursor.json`;
+
+/** Where a bot's watchdog keeps its cursor (`account` is the bot's, `bot-<id>`): its own, beside the reading account's. */
+export const botUpdatesCursorKey = (botAccount: string) => `userbot/${botAccount}/bot-updates-cursor.json`;
+
+/** A catch-up that could not hand every message on (Temporal down): Telegram is fine, its cursor did not move. */
+export class HandOnFailed extends Error {
+  constructor(readonly missed: number) {
+    super(`${missed} message(s) could not be handed on to Temporal; the next catch-up hands them on again`);
+  }
+}
+
+/** How many handed-on message ids the process remembers, so a catch-up does not send them again. */
+const RECENT_IDS = 2000;
+
+/** The default of {@link WatchedListenerOptions.catchUpTimeoutMs}. */
+const CATCH_UP_TIMEOUT_MS = 120_000;
+
+/** How long a stop waits for its last catch-up (a server that is down must not hold a stop). */
+export const LAST_CATCH_UP_MS = 15_000;
+
+/** A stored cursor, or why it cannot be used. */
+function parseCursor(raw: string): UpdatesCursor | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    return 'not JSON';
+  }
+  const v = value as Partial<Record<keyof UpdatesCursor, unknown>> | null;
+  const ok = (n: unknown) => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0;
+  if (v === null || typeof v !== 'object' || !ok(v.pts) || !ok(v.qts) || !ok(v.date)) return 'not {pts, qts, date} as whole numbers';
+  return { pts: v.pts as number, qts: v.qts as number, date: v.date as number };
+}
+
+/**
+ * Listens on `source` so that every incoming message is handed on exactly once, in the order it arrived, messages
+ * sent while the process was down included. gramjs pushes new messages but has no catch-up (for a user or a bot),
+ * and its updates can stop while the connection looks healthy: a watchdog asks Telegram for every message since a
+ * cursor stored in `store` (`updates.getDifference`) at start, right after every reconnect and every `watchdogMs`,
+ * hands on what the live listener has not, and stores the new cursor. A message seen both ways acts once: this
+ * skips ids it handed on, and the conversation ignores a message id it has handled (after a restart, too).
+ *
+ * A catch-up that fails (the server down, a gap) is reported to `onError` and tried again at the next tick; a
+ * stored cursor that is unreadable, or ahead of the server's stream (which would hide every message up to it), is
+ * reported and replaced by where the stream stands.
+ */
+export async function startWatchedListener(opts: WatchedListenerOptions): Promise<WatchedListener> {
+  const { source, store, cursorKey: key } = opts;
+  const recent = new Set<number>();
+  let queue: Promise<unknown> = Promise.resolve();
+  /** Resolves true once the message is handed on (or was before), false when it could not be (Temporal down). */
+  const handOn = (message: IncomingTelegramMessage): Promise<boolean> => {
+    const handed = queue
+      .then(async () => {
+        if (recent.has(message.id)) return true;
+        await opts.handle(message);
+        recent.add(message.id);
+        if (recent.size > RECENT_IDS) recent.delete(recent.values().next().value!);
+        return true;
+      })
+      .catch((err: unknown) => {
+        opts.onError?.(err, message);
+        return false;
+      });
+    queue = handed;
+    return handed;
+  };
+  // A live message that cannot be handed on is not lost: the cursor is behind it, so the next catch-up brings it again.
+  let stopListening: (() => void) | undefined = source.onMessage((message) => void handOn(message));
+
+  let cursor: UpdatesCursor;
+  try {
+    cursor = await startingCursor(opts);
+  } catch (err) {
+    stopListening();
+    throw err;
+  }
+  let catching: Promise<void> | undefined;
+  const timeoutMs = opts.catchUpTimeoutMs ?? CATCH_UP_TIMEOUT_MS;
+  /**
+   * One catch-up at a time: every message since the cursor handed on, then the cursor moved and stored. A request
+   * that is never answered (a connection dead in all but name) is given up after `timeoutMs`, its late answer
+   * dropped: one hung catch-up must not hold every later one.
+   */
+  const catchUp = () =>
+    (catching ??= (async () => {
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        const late = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`The catch-up got no answer within ${timeoutMs / 1000} s: it is tried again at the next tick`)), timeoutMs);
+        });
+        const diff = await Promise.race([source.messagesSince(cursor), late]);
+        let missed = 0;
+        for (const message of diff.messages) if (!(await handOn(message))) missed++;
+        // The cursor stays where it was until every message is handed on: the next catch-up asks for them again.
+        if (missed > 0) throw new HandOnFailed(missed);
+        cursor = diff.cursor;
+        await store.put(key, JSON.stringify(cursor));
+      } finally {
+        clearTimeout(timer);
+        catching = undefined;
+      }
+    })());
+  // Messages sent while the process was down. A failure here is not fatal: the watchdog tries again.
+  await catchUp().catch((err: unknown) => opts.onError?.(err));
+  // Updates sent while the connection was down are not pushed again: catch up as soon as it is back.
+  const stopReconnects = source.onReconnect(() => {
+    catchUp().catch((err: unknown) => opts.onError?.(err));
+  });
+  const timer = setInterval(() => {
+    // A tick during a catch-up (one that waits for its deadline) would only report its failure again.
+    if (catching) return;
+    // A catch-up that fails may mean a connection gramjs gave up on: connect again (that catches up too).
+    catchUp().catch((err: unknown) => {
+      opts.onError?.(err);
+      if (!(err instanceof HandOnFailed)) source.reconnect().catch((cause: unknown) => opts.onError?.(cause));
+    });
+  }, opts.watchdogMs ?? 30_000);
+  const quiet = () => {
+    clearInterval(timer);
+    stopReconnects();
+    stopListening?.();
+    stopListening = undefined;
+  };
+  let stopping: Promise<void> | undefined;
+  return {
+    catchUp,
+    quiet,
+    stop: () =>
+      (stopping ??= (async () => {
+        clearInterval(timer);
+        stopReconnects();
+        // The last catch-up, still listening: the next start replays nothing this process has seen.
+        let bound: NodeJS.Timeout | undefined;
+        await Promise.race([
+          (catching ?? Promise.resolve()).catch(() => undefined).then(() => catchUp()).catch(() => undefined),
+          new Promise((resolve) => (bound = setTimeout(resolve, LAST_CATCH_UP_MS))),
+        ]);
+        clearTimeout(bound);
+        quiet();
+        await queue;
+      })()),
+  };
+}
+
+/** The stored cursor, or where the stream stands now when there is none or it cannot be used (reported). */
+async function startingCursor(opts: WatchedListenerOptions): Promise<UpdatesCursor> {
+  const stored = await opts.store.tryGet(opts.cursorKey);
+  if (!stored) return opts.source.updatesCursor();
+  const parsed = parseCursor(stored.toString('utf8'));
+  if (typeof parsed === 'string') {
+    opts.onError?.(new Error(`The stored updates cursor ${opts.cursorKey} is unusable (${parsed}): catching up from now; messages sent while the listener was down may be missed`));
+    return opts.source.updatesCursor();
+  }
+  const now = await opts.source.updatesCursor();
+  if (parsed.pts > now.pts) {
+    opts.onError?.(new Error(`The stored updates cursor ${opts.cursorKey} is ahead of the server's (pts ${parsed.pts} > ${now.pts}): catching up from now`));
+    return now;
+  }
+  return parsed;
+}
