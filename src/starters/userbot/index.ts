@@ -1,5 +1,5 @@
 export { startUserbot } from './userbot';
-export type { RunningUserbot, UserbotOptions } from './userbot';
+export type { CatchUpResult, RunningUserbot, UserbotOptions } from './userbot';
 export { handleMessage } from './listener';
 export type { ListenerOptions } from './listener';
 export { accessOf, parseAllowlist, userbotIgnoredMessages } from './access';
@@ -11,3 +11,5 @@ export type { BotUserbotOptions, RunningBotUserbot } from './bot-userbot';
 export { botAccessOf } from './access';
 export { botSettings } from './bot-settings';
 export type { BotSettings } from './bot-settings';
+export { watchCatchUps, userbotCatchUps, userbotHandedOn, userbotNotHandedOn, userbotRecoveredMessages, userbotCatchUpAge } from './metrics';
+export type { CatchUpWatch } from './metrics';

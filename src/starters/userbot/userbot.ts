@@ -31,9 +31,14 @@ export interface UserbotOptions {
   dataConverter?: AccountWorkerOptions['dataConverter'];
   /** How often the watchdog catches up with `updates.getDifference`, in ms (default 30 s). */
   watchdogMs?: number;
+  /** Hears each catch-up's outcome (for metrics and /healthz): `missed`, the messages the listener had not handed on. */
+  onCatchUp?: (result: CatchUpResult) => void;
   /** Hears a message the listener could not hand on (Temporal down), or a failed catch-up (no message): logged, the userbot goes on. */
   onError?: (err: unknown, message?: IncomingTelegramMessage) => void;
 }
+
+/** What one catch-up did: handed on `missed` messages the listener had not (they were sent while it was deaf), or failed. */
+export type CatchUpResult = { ok: true; missed: number } | { ok: false };
 
 /** A running userbot: the account's worker and its listener. */
 export interface RunningUserbot {
@@ -104,9 +109,16 @@ export async function startUserbot(opts: UserbotOptions): Promise<RunningUserbot
     (catching ??= (async () => {
       try {
         const diff = await account.messagesSince(cursor);
+        // What the listener holds is handed on first: what is still not handed on after that, it missed.
+        await queue;
+        const missed = diff.messages.filter((m) => !recent.has(m.id)).length;
         for (const message of diff.messages) await handOn(message);
         cursor = diff.cursor;
         await opts.store.put(key, JSON.stringify(cursor));
+        opts.onCatchUp?.({ ok: true, missed });
+      } catch (err) {
+        opts.onCatchUp?.({ ok: false });
+        throw err;
       } finally {
         catching = undefined;
       }
