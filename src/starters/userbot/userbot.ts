@@ -109,8 +109,8 @@ export async function startUserbot(opts: UserbotOptions): Promise<RunningUserbot
     (catching ??= (async () => {
       try {
         const diff = await account.messagesSince(cursor);
-        // What the listener holds is handed on first: what is still not handed on after that, it missed.
-        await queue;
+        // What the listener holds is handed on first (as handOn would anyway): what is still not handed on, it missed.
+        if (diff.messages.length > 0) await queue;
         const missed = diff.messages.filter((m) => !recent.has(m.id)).length;
         for (const message of diff.messages) await handOn(message);
         cursor = diff.cursor;
