@@ -131,8 +131,11 @@ test('a stranger is counted and not answered, the owner is counted as handed on,
   // The owner's answer came after the stranger's message was dropped: nothing went to the stranger.
   expect(await repliesIn(stranger.client)).toEqual([]);
   expect(await metric('userbot_catch_ups_total{outcome="ok"}')).toBeGreaterThan(0);
-  const health = await get('/healthz');
-  expect(health.status).toBe(200);
+  // A busy machine may stretch one catch-up past the limit: healthy is "answers 200", not "200 at this instant".
+  const health = await waitFor('/healthz 200', async () => {
+    const r = await get('/healthz');
+    return r.status === 200 ? r : undefined;
+  }, 60_000);
   expect(JSON.parse(health.body)).toMatchObject({ status: 'ok', checks: { redis: 'ok', temporal: 'ok', updates: 'ok' } });
 });
 
