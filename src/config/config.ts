@@ -137,6 +137,8 @@ export const ConfigSchema = z.object({
   USERBOT_JOBS_AT_ONCE: int(1, 1),
   /** Jobs running at once across all users (they share the account's rate limit and the worker's cores). */
   USERBOT_GLOBAL_JOBS_AT_ONCE: int(4, 1),
+  /** How often the userbot catches up with Telegram (`updates.getDifference`); /healthz fails after 3 periods without one. */
+  USERBOT_WATCHDOG_SECONDS: int(30, 1),
 });
 
 /** What is wrong with one bad USERBOT_ALLOWLIST entry, and what to write instead. */

@@ -2,13 +2,12 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, loadDotenv } from '../config';
 import { describeError } from '../domain';
 import { createLimiter, createLimiterRedis, limiterOptionsFromConfig } from '../limiter';
-import { collectProcessMetrics, diskCheck, redisCheck, startOpsServer, workerCheck, type HealthCheck, type OpsServer } from '../observability';
+import { diskCheck, redisCheck, workerCheck, type HealthCheck, type OpsServer } from '../observability';
 import { openArtifactStore } from '../store';
 import { accountDepsFromConfig, openTelegramAccount, telegramCredentials } from '../telegram';
 import { connectWorker, dataConverterFromConfig } from '../temporal';
 import { startAccountWorker } from './account-worker';
-import { installRuntimeMetrics } from './runtime-metrics';
-import { exitOnStartupFailure, requireRedis } from './startup';
+import { exitOnStartupFailure, requireRedis, startWorkerOps } from './startup';
 
 /** The account name from `--account <name>`, else SESSION_NAME. */
 function accountFromArgs(argv: string[], fallback: string): string {
@@ -32,17 +31,12 @@ async function main(): Promise<void> {
   const account = accountFromArgs(process.argv.slice(2), config.SESSION_NAME);
   // Missing credentials are a configuration problem: say so before connecting to anything.
   telegramCredentials(config);
-  // Before the first connection, which would create the SDK runtime without its metrics exporter.
-  if (config.ACCOUNT_METRICS_PORT !== 0) await installRuntimeMetrics();
   const redis = createLimiterRedis(config.REDIS_URL);
   let ops: OpsServer | undefined;
   try {
     // The worker's own check joins once it exists; /healthz reads the list on each request.
     const checks: HealthCheck[] = [redisCheck(redis), diskCheck(config.DATA_DIR)];
-    if (config.ACCOUNT_METRICS_PORT !== 0) {
-      collectProcessMetrics();
-      ops = await startOpsServer({ port: config.ACCOUNT_METRICS_PORT, portSetting: 'ACCOUNT_METRICS_PORT', host: config.METRICS_HOST, checks });
-    }
+    ops = await startWorkerOps({ port: config.ACCOUNT_METRICS_PORT, portSetting: 'ACCOUNT_METRICS_PORT', host: config.METRICS_HOST, checks });
     await requireRedis(redis);
     // A wrong bucket or folder is one line now, not a failed job later.
     const store = await openArtifactStore(config);

@@ -3,3 +3,4 @@ export { openJobSource } from './sources';
 export { startAccountWorker } from './account-worker';
 export type { AccountWorkerOptions, RunningAccountWorker } from './account-worker';
 export { installRuntimeMetrics } from './runtime-metrics';
+export { exitOnStartupFailure, requireRedis, startWorkerOps } from './startup';

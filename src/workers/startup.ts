@@ -1,6 +1,8 @@
 import type Redis from 'ioredis';
 import { describeError, TransportError } from '../domain';
 import { redisWhere } from '../limiter';
+import { collectProcessMetrics, startOpsServer, type HealthCheck, type OpsServer } from '../observability';
+import { installRuntimeMetrics } from './runtime-metrics';
 
 /**
  * Fails at start when Redis does not answer: a worker without it would start, then fail every limited call and
@@ -24,4 +26,17 @@ export function exitOnStartupFailure(what: string, err: unknown): never {
   const line = (err instanceof Error ? err.message : String(err)).split('\n')[0]!;
   process.stderr.write(`error: ${what} cannot start: ${line}\n`);
   process.exit(exitCode === 0 ? 1 : exitCode);
+}
+
+/**
+ * The operations endpoint of a worker process (`/metrics` with the SDK runtime's metrics merged in, `/healthz` over
+ * `checks`), or none when `port` is 0. The first startup check: a busy port is a one-line error naming `portSetting`.
+ * Call it before the first connection to Temporal, which would create the SDK runtime without its exporter.
+ * `checks` is read on each request: push a worker's check once it exists.
+ */
+export async function startWorkerOps(opts: { port: number; host: string; portSetting: string; checks: HealthCheck[] }): Promise<OpsServer | undefined> {
+  if (opts.port === 0) return undefined;
+  await installRuntimeMetrics();
+  collectProcessMetrics();
+  return startOpsServer(opts);
 }

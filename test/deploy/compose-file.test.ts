@@ -123,7 +123,7 @@ describe('Redis and the tgpulse services', () => {
   });
 
   test('every long-running service with an HTTP endpoint has a health check on it', () => {
-    for (const name of ['worker', 'account-default', 'web']) {
+    for (const name of ['worker', 'account-default', 'userbot', 'web']) {
       expect([name, [services[name]!.healthcheck?.test ?? []].flat().join(' ')]).toEqual([name, expect.stringContaining('/healthz')]);
     }
     for (const name of ['postgresql', 'temporal', 'redis']) expect([name, services[name]!.healthcheck]).toEqual([name, expect.anything()]);

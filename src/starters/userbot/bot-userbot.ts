@@ -69,6 +69,7 @@ export async function startBotUserbot(opts: BotUserbotOptions): Promise<RunningB
       ...(opts.watchdogMs !== undefined ? { watchdogMs: opts.watchdogMs } : {}),
       ...(opts.catchUpTimeoutMs !== undefined ? { catchUpTimeoutMs: opts.catchUpTimeoutMs } : {}),
       ...(opts.onError ? { onError: opts.onError } : {}),
+      ...(opts.onCatchUp ? { onCatchUp: opts.onCatchUp } : {}),
     });
   } catch (err) {
     await Promise.all([botWorker.stop(), worker.stop()]);

@@ -12,4 +12,6 @@ export { botAccessOf } from './access';
 export { botSettings } from './bot-settings';
 export type { BotSettings } from './bot-settings';
 export { botUpdatesCursorKey, HandOnFailed, startWatchedListener, updatesCursorKey } from './watched-listener';
-export type { WatchedListener, WatchedListenerOptions, WatchedSource } from './watched-listener';
+export type { CatchUpResult, WatchedListener, WatchedListenerOptions, WatchedSource } from './watched-listener';
+export { watchCatchUps, userbotCatchUps, userbotHandedOn, userbotNotHandedOn, userbotRecoveredMessages, userbotCatchUpAge } from './metrics';
+export type { CatchUpWatch } from './metrics';

@@ -2,6 +2,7 @@ import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import { conversationWorkflowId, type ConversationInput, type ConversationUpdate } from '../../domain';
 import type { IncomingTelegramMessage } from '../../telegram';
 import { accessOf, botAccessOf, userbotIgnoredMessages, type Allowlist } from './access';
+import { userbotHandedOn } from './metrics';
 import { toCommand } from './to-command';
 
 /** What the listener needs: where conversations run, whose account this is, who may talk to it. */
@@ -50,5 +51,6 @@ export async function handleMessage(opts: ListenerOptions, message: IncomingTele
     waitForStage: 'ACCEPTED',
     startWorkflowOperation,
   });
+  userbotHandedOn.inc({ who: access.kind });
   return 'sent';
 }

@@ -7,7 +7,7 @@ import { openUserbotAccount, type AccountDeps, type IncomingTelegramMessage } fr
 import { startAccountWorker, type AccountWorkerOptions, type RunningAccountWorker } from '../../workers';
 import type { Allowlist } from './access';
 import { handleMessage } from './listener';
-import { startWatchedListener, updatesCursorKey, type WatchedListener } from './watched-listener';
+import { startWatchedListener, updatesCursorKey, type CatchUpResult, type WatchedListener } from './watched-listener';
 
 /** What a userbot process needs. */
 export interface UserbotOptions {
@@ -34,6 +34,8 @@ export interface UserbotOptions {
   watchdogMs?: number;
   /** How long one catch-up may wait for Telegram before it is given up until the next tick, in ms (default 2 min). */
   catchUpTimeoutMs?: number;
+  /** Hears each catch-up's outcome (for metrics and /healthz). */
+  onCatchUp?: (result: CatchUpResult) => void;
   /** Hears a message the listener could not hand on (Temporal down), or a failed catch-up (no message): logged, the userbot goes on. */
   onError?: (err: unknown, message?: IncomingTelegramMessage) => void;
 }
@@ -84,6 +86,7 @@ export async function startUserbot(opts: UserbotOptions): Promise<RunningUserbot
       ...(opts.watchdogMs !== undefined ? { watchdogMs: opts.watchdogMs } : {}),
       ...(opts.catchUpTimeoutMs !== undefined ? { catchUpTimeoutMs: opts.catchUpTimeoutMs } : {}),
       ...(opts.onError ? { onError: opts.onError } : {}),
+      ...(opts.onCatchUp ? { onCatchUp: opts.onCatchUp } : {}),
     });
   } catch (err) {
     await worker.stop();

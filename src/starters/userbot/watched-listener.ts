@@ -16,9 +16,14 @@ export interface WatchedListenerOptions {
   watchdogMs?: number;
   /** How long one catch-up may take before it is given up (and tried again at the next tick), in ms (default 2 min). */
   catchUpTimeoutMs?: number;
+  /** Hears each catch-up's outcome (for metrics and /healthz): `missed`, the messages the live listener had not handed on. */
+  onCatchUp?: (result: CatchUpResult) => void;
   /** Hears a message that could not be handed on, a failed catch-up, or a stored cursor that was unusable (no message): the listener goes on. */
   onError?: (err: unknown, message?: IncomingTelegramMessage) => void;
 }
+
+/** What one catch-up did: handed on `missed` messages the live listener had not (sent while it was deaf), or failed. */
+export type CatchUpResult = { ok: true; missed: number } | { ok: false };
 
 /** A running watched listener. */
 export interface WatchedListener {
@@ -124,12 +129,19 @@ export async function startWatchedListener(opts: WatchedListenerOptions): Promis
           timer = setTimeout(() => reject(new Error(`The catch-up got no answer within ${timeoutMs / 1000} s: it is tried again at the next tick`)), timeoutMs);
         });
         const diff = await Promise.race([source.messagesSince(cursor), late]);
-        let missed = 0;
-        for (const message of diff.messages) if (!(await handOn(message))) missed++;
+        // What the listener holds is handed on first (as handOn would anyway): what is still not handed on, it missed.
+        if (diff.messages.length > 0) await queue;
+        const missed = diff.messages.filter((m) => !recent.has(m.id)).length;
+        let failed = 0;
+        for (const message of diff.messages) if (!(await handOn(message))) failed++;
         // The cursor stays where it was until every message is handed on: the next catch-up asks for them again.
-        if (missed > 0) throw new HandOnFailed(missed);
+        if (failed > 0) throw new HandOnFailed(failed);
         cursor = diff.cursor;
         await store.put(key, JSON.stringify(cursor));
+        opts.onCatchUp?.({ ok: true, missed });
+      } catch (err) {
+        opts.onCatchUp?.({ ok: false });
+        throw err;
       } finally {
         clearTimeout(timer);
         catching = undefined;
