@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { botUpdatesCursorKey, startWatchedListener, type WatchedListener, type WatchedSource } from '../../src/starters/userbot';
+import { botUpdatesCursorKey, HandOnFailed, startWatchedListener, type WatchedListener, type WatchedSource } from '../../src/starters/userbot';
 import { LocalArtifactStore } from '../../src/store';
 import type { IncomingTelegramMessage, UpdatesCursor } from '../../src/telegram';
 
@@ -109,12 +109,20 @@ test('a reconnect catches up at once', async () => {
   expect(handled).toEqual([8]);
 });
 
-test('a message that cannot be handed on is reported with its id; the next ones still go', async () => {
-  await start((m) => (m.id === 2 ? Promise.reject(new Error('Temporal is down')) : Promise.resolve(handled.push(m.id))));
+test('a message that cannot be handed on is reported with its id, the next ones still go, and the next catch-up hands it on', async () => {
+  let down = true;
+  await start((m) => (m.id === 2 && down ? Promise.reject(new Error('Temporal is down')) : Promise.resolve(handled.push(m.id))));
   source.differences.push(() => Promise.resolve([msg(1), msg(2), msg(3)]));
-  await listener!.catchUp();
+  await expect(listener!.catchUp()).rejects.toBeInstanceOf(HandOnFailed);
   expect(handled).toEqual([1, 3]);
   expect(errors).toEqual([{ err: 'Temporal is down', message: 2 }]);
+  // The cursor did not move: the next catch-up asks from the same place, and only message 2 is handed on again.
+  const asked = source.asked.length;
+  down = false;
+  source.differences.push(() => Promise.resolve([msg(1), msg(2), msg(3)]));
+  await listener!.catchUp();
+  expect(source.asked[asked]).toEqual(source.asked[asked - 1]);
+  expect(handled).toEqual([1, 3, 2]);
 });
 
 test('a catch-up that gets no answer is given up at its deadline, and the next one is not held by it', async () => {

@@ -127,6 +127,8 @@ export async function startWatchedListener(opts: WatchedListenerOptions): Promis
       try {
         const late = new Promise<never>((_, reject) => {
           timer = setTimeout(() => reject(new Error(`The catch-up got no answer within ${timeoutMs / 1000} s: it is tried again at the next tick`)), timeoutMs);
+          // A catch-up hung on a connection that is closing must not keep a stopping process alive.
+          timer.unref();
         });
         const diff = await Promise.race([source.messagesSince(cursor), late]);
         // What the listener holds is handed on first (as handOn would anyway): what is still not handed on, it missed.
