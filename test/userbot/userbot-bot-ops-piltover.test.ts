@@ -14,6 +14,7 @@ import { startTestWorker, type TestWorker } from '../support/worker';
 import { piltoverConfig, piltoverEnv } from '../telegram-pipeline/support/piltover-pipeline';
 import { newBot } from './support/bot-stack';
 import { waitFor } from './support/userbot-stack';
+import { opsEndpoint } from './support/ops-endpoint';
 
 /**
  * `npm run userbot -- --bot` serves the same `/metrics` and `/healthz` on ACCOUNT_METRICS_PORT: a stranger's message
@@ -72,17 +73,7 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-async function get(path: string): Promise<{ status: number; body: string }> {
-  const res = await fetch(`http://127.0.0.1:${opsPort}${path}`, { signal: AbortSignal.timeout(10_000) });
-  return { status: res.status, body: await res.text() };
-}
-
-/** One sample of `/metrics` (0 when the series is not there yet). */
-async function metric(series: string): Promise<number> {
-  const { body } = await get('/metrics');
-  const line = body.split('\n').find((l) => l.startsWith(`${series} `));
-  return line === undefined ? 0 : Number(line.slice(series.length + 1));
-}
+const { get, metric } = opsEndpoint(() => opsPort);
 
 /** What `user` got from the bot in their direct chat with it. */
 async function fromBot(user: PiltoverUser): Promise<Api.Message[]> {

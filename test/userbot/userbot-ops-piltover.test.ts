@@ -15,6 +15,7 @@ import { testStack } from '../support/stack';
 import { startTestWorker, type TestWorker } from '../support/worker';
 import { piltoverConfig, piltoverEnv } from '../telegram-pipeline/support/piltover-pipeline';
 import { waitFor } from './support/userbot-stack';
+import { opsEndpoint } from './support/ops-endpoint';
 
 /**
  * `npm run userbot` watched as an operator would: its `/metrics` and `/healthz` on ACCOUNT_METRICS_PORT. A stranger is
@@ -83,17 +84,7 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-async function get(path: string): Promise<{ status: number; body: string }> {
-  const res = await fetch(`http://127.0.0.1:${opsPort}${path}`, { signal: AbortSignal.timeout(10_000) });
-  return { status: res.status, body: await res.text() };
-}
-
-/** One sample of `/metrics` (0 when the series is not there yet). */
-async function metric(series: string): Promise<number> {
-  const { body } = await get('/metrics');
-  const line = body.split('\n').find((l) => l.startsWith(`${series} `));
-  return line === undefined ? 0 : Number(line.slice(series.length + 1));
-}
+const { get, metric } = opsEndpoint(() => opsPort);
 
 async function ownerAs(client: TelegramClient): Promise<Api.User> {
   const resolved = await client.invoke(new Api.contacts.ResolveUsername({ username: owner.username }));
