@@ -22,7 +22,7 @@ export async function exportJob(ctx: ConversationContext, run: ConversationRun, 
     messages: result.count,
     status: `Run ${run.run} done: ${what}, in the file below.`,
     after: async () => {
-      await withFloodWaits(() => tg.sendExportFile({ path, chatInfo: result.chat, what: job.what, jobId: run.jobId, chat: input.replyTo, deliveryKey: `files-${run.jobId}` }));
+      await withFloodWaits(() => tg.sendExportFile({ chatInfo: result.chat, what: job.what, jobId: run.jobId, chat: input.replyTo, deliveryKey: `files-${run.jobId}` }));
     },
   };
 }
