@@ -13,6 +13,8 @@ export interface ActivityDeps {
    * folder (a legacy `delivery.dir` is ignored, and the run's notes say so).
    */
   outputDir: string;
+  /** With it (config EXPORTS_DIR), Telegram Desktop exports are read only from under this folder (`confineJobSource`). */
+  exportsDir?: string;
   /** The LLM endpoint; null for the no-model digest. */
   llm: LlmSettings | null;
   /** Flood waits up to this many seconds are retried by Temporal, longer ones slept by the workflow. */

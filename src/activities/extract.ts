@@ -4,6 +4,7 @@ import { HISTORY_PAGE_SIZE, historyPageKey, writeHistoryPage } from '../store';
 import type { ActivityDeps } from './deps';
 import { readCheckpoint, writeCheckpoint, type ExtractionCheckpoint } from './checkpoint';
 import { withFailureMapping } from './failures';
+import { confineJobSource } from './export-source';
 
 export interface ExtractInput {
   jobId: string;
@@ -39,7 +40,7 @@ export function createExtractActivities(deps: ActivityDeps) {
     return withFailureMapping(async () => {
       const ctx = Context.current();
       const prefix = historyPrefix(input.jobId);
-      const source = await deps.openSource(input.source);
+      const source = await deps.openSource(await confineJobSource(input.source, deps.exportsDir));
       const chat = await source.info();
       const start = await readCheckpoint(store, prefix);
       if (start?.done) return { history: { prefix, pages: start.pages, messages: start.messages }, chat };

@@ -33,6 +33,7 @@ import { withHeartbeats } from './heartbeat';
 import { ignoredFolderNotes } from './output-folder';
 import { renderMarkdown, renderTelegramText, splitForTelegram } from '../deliver';
 import { MAX_MESSAGE_CHARS } from '../telegram';
+import { confineJobSource } from './export-source';
 
 /** History read before the week: replies in the week to Sunday-night questions still find what they answer. */
 export const CONTEXT_BEFORE_MS = 24 * 3600_000;
@@ -325,10 +326,11 @@ export function createRecapActivities(deps: ActivityDeps) {
   async function recapSourceSpan(input: { source: JobSource }): Promise<SourceSpan> {
     return withFailureMapping(async () => {
       if (input.source.kind !== 'export') return { first: null, last: null };
-      const key = sourceSpanKey(await exportFingerprint(input.source.path, input.source.chat));
+      const confined = await confineJobSource(input.source, deps.exportsDir);
+      const key = sourceSpanKey(await exportFingerprint(confined.path, confined.chat));
       const cached = await store.tryGet(key);
       if (cached) return JSON.parse(cached.toString('utf8')) as SourceSpan;
-      const source = await deps.openSource(input.source);
+      const source = await deps.openSource(confined);
       let first: string | null = null;
       let last: string | null = null;
       for await (const m of source.messages({})) {

@@ -32,6 +32,8 @@ export const ConfigSchema = z.object({
   // Files
   DATA_DIR: z.string().default('data'),
   OUTPUT_DIR: z.string().default('out'),
+  /** With it, workers read Telegram Desktop exports only from under this folder; unset, from any path they can read. */
+  EXPORTS_DIR: optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // Anti-spam
   RATE_RPS: num(4, 0.01),

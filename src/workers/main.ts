@@ -48,6 +48,7 @@ async function main(): Promise<void> {
         deps: {
           store,
           outputDir: config.OUTPUT_DIR,
+          ...(config.EXPORTS_DIR ? { exportsDir: config.EXPORTS_DIR } : {}),
           maintenance: maintenanceDepsFromConfig(config, redis, store),
           openSource: openJobSource,
           llm: llmSettingsFromConfig(config),
