@@ -2,11 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { Client, type ScheduleDescription, type ScheduleHandle } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
+import { msToTs } from '@temporalio/common/lib/time';
 import type { RecapInput } from '../../src/domain';
 import { createMaintenanceSchedule, type MaintenanceKind } from '../../src/starters/cli/commands/retention';
 import { listRuns } from '../../src/starters/jobs';
 import { createRecapSchedule, deleteRecapSchedule, recapScheduleId, triggerRecapSchedule } from '../../src/starters/recap-schedules';
-import { dataConverterFromConfig, RUN_SEARCH_ATTRIBUTES } from '../../src/temporal';
+import { createLabelledSchedule, dataConverterFromConfig, RUN_SEARCH_ATTRIBUTES } from '../../src/temporal';
 import { runCli } from '../support/cli';
 import { testStack, uniqueName } from '../support/stack';
 import { eventually, testClient } from './support/ops';
@@ -142,4 +143,27 @@ test('with the payload codec on, a scheduled recap carries its kind and cohort b
   // Nothing searchable names the chat: `runs --chat` finds no run of it.
   expect(await listRuns(encrypted, 20, { chat })).toEqual([]);
   expect(await listRuns(encrypted, 20, { chat: name })).toEqual([]);
+});
+
+test('on a namespace that does not know the search attributes, the schedule is made without them and a warning says how to register them', async () => {
+  const namespace = uniqueName('bare');
+  await client.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('1 day') });
+  const bare = new Client({ connection: client.connection, namespace });
+  const name = uniqueName('Bare Cohort');
+  const warnings: string[] = [];
+  // A new namespace is known to every service of the server a moment after it is registered.
+  const handle = await eventually('a schedule on the new namespace', async () =>
+    createLabelledSchedule(
+      bare,
+      { scheduleId: recapScheduleId(name), spec: { cronExpressions: ['0 9 * * MON'] }, action: { type: 'startWorkflow', workflowType: 'weeklyRecap', taskQueue: uniqueName('idle'), args: [recapInput(name)] }, state: { paused: true } },
+      { kind: 'recap', chat: name },
+      (line) => warnings.push(line),
+    ),
+  );
+  expect(warnings).toHaveLength(1);
+  expect(warnings[0]).toMatch(new RegExp(`^warning: namespace ${namespace} does not know tgpulse's search attributes.*temporal operator search-attribute create --namespace ${namespace} --name TgpulseChat --type Keyword.*then create the schedule again$`));
+  const d = await handle.describe();
+  expect(d.action.workflowType).toBe('weeklyRecap');
+  expect(actionAttributes(d).get(RUN_SEARCH_ATTRIBUTES.kind)).toBeUndefined();
+  await handle.delete();
 });
