@@ -12,7 +12,7 @@ import { BadInputError, RecapInput, type Delivery, type RecapResult } from '../d
 import { slug } from '../deliver';
 import { lastCompletedWeek, parseWeekId, shiftWeek } from '../recap';
 import type { weeklyRecap } from '../workflows';
-import { startRun } from '../temporal';
+import { createLabelledSchedule, startRun, type RunLabels } from '../temporal';
 import { checkJobSource } from './check-source';
 import { describeIssues } from './input-issues';
 import { copyResultFiles } from './copy-results';
@@ -36,6 +36,16 @@ export function recapScheduleId(name: string): string {
 /** The run of one cohort week started by hand or by a backfill: `recap-<slug>-<week>`. */
 export function recapWorkflowId(name: string, week: string): string {
   return `recap-${slug(name)}-${week}`;
+}
+
+/**
+ * What a recap run is about, for its search attributes: the same for a run started by hand and by its schedule.
+ * The chat is the Telegram chat as the user named it, or an export's chat (else the cohort's name).
+ */
+export function recapLabels(input: RecapInput): RunLabels {
+  const source = input.cohort.source;
+  const account = source.kind === 'telegram' ? source.account : input.delivery.kind === 'telegram' ? input.delivery.account : undefined;
+  return { kind: 'recap', cohort: input.cohort.name, chat: source.kind === 'telegram' ? source.chat : (source.chat ?? input.cohort.name), chatTitle: input.cohort.name, ...(account ? { account } : {}) };
 }
 
 /** Validates a recap's input before anything is started; every problem is named in one BadInputError. */
@@ -149,22 +159,21 @@ export async function createRecapSchedule(client: Client, opts: CreateRecapSched
   const scheduleId = recapScheduleId(input.cohort.name);
   const action = { type: 'startWorkflow' as const, workflowType: RECAP_WORKFLOW, taskQueue: opts.taskQueue, args: [input] as [RecapInput], workflowId: scheduleId };
   const memo = { kind: MEMO_KIND, name: input.cohort.name, cron, zone: input.cohort.zone };
+  // Its runs carry the same search attributes as a recap started by hand, so `tgpulse runs --chat` finds them.
   const create = (paused: boolean) =>
-    client.schedule.create<typeof weeklyRecap>({
-      scheduleId,
-      spec: spec(cron, input.cohort.zone),
-      action,
-      policies,
-      memo,
-      state: { paused, note: paused ? 'created paused' : `weekly recap of ${input.cohort.name}` },
-    });
+    createLabelledSchedule<typeof weeklyRecap>(
+      client,
+      { scheduleId, spec: spec(cron, input.cohort.zone), action, policies, memo, state: { paused, note: paused ? 'created paused' : `weekly recap of ${input.cohort.name}` } },
+      recapLabels(input),
+    );
   try {
     await create(opts.paused ?? false);
     return { scheduleId, created: true };
   } catch (err) {
     if (!(err instanceof ScheduleAlreadyRunning)) throw rejectedSpec(err, cron, input.cohort.zone);
   }
-  // Replaced rather than updated: a schedule's memo (where cron and zone are kept for `list`) cannot be updated.
+  // Replaced rather than updated: a schedule's memo (where cron and zone are kept for `list`) cannot be updated. So
+  // creating it again is also what gives a schedule made by an older tgpulse its runs' search attributes.
   const existing = client.schedule.getHandle(scheduleId);
   const { state } = await existing.describe();
   await existing.delete();
@@ -265,12 +274,11 @@ export async function startRecap(client: Client, taskQueue: string, raw: RecapIn
   parseWeekId(week);
   const source = input.cohort.source;
   const to = input.delivery.kind === 'files' ? `files in ${input.delivery.dir}` : `a post to ${input.delivery.chat} as ${input.delivery.account}`;
-  const account = source.kind === 'telegram' ? source.account : input.delivery.kind === 'telegram' ? input.delivery.account : undefined;
   return startRun<typeof weeklyRecap>(
     client,
     RECAP_WORKFLOW,
     { taskQueue, workflowId: recapWorkflowId(input.cohort.name, week), workflowIdConflictPolicy: WorkflowIdConflictPolicy.TERMINATE_EXISTING, args: [{ ...input, week }] },
-    { kind: 'recap', cohort: input.cohort.name, chat: source.kind === 'telegram' ? source.chat : (source.chat ?? input.cohort.name), chatTitle: input.cohort.name, ...(account ? { account } : {}) },
+    recapLabels(input),
     { summary: `Recap ${input.cohort.name}, week ${week} (${input.cohort.zone}) from ${source.kind === 'export' ? 'an export' : 'Telegram'} → ${to}` },
   );
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { rename, rm, writeFile } from 'node:fs/promises';
-import { DeleteObjectCommand, GetObjectCommand, HeadBucketCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { ArtifactRef } from '../domain';
 import { BadInputError } from '../domain';
 import type { ArtifactStat, ArtifactStore } from './artifact-store';
@@ -32,6 +32,17 @@ const REQUEST_TIMEOUT_MS = 60_000;
 /** How many deletes `remove` has in flight at once. */
 const DELETE_CONCURRENCY = 8;
 
+type S3Sdk = typeof import('@aws-sdk/client-s3');
+
+/**
+ * The AWS SDK, loaded when the first S3 store is made rather than when this file is imported: it takes longer to
+ * load than the rest of the CLI together, and every starter imports the store folder while most use the local store.
+ */
+function loadS3Sdk(): S3Sdk {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('@aws-sdk/client-s3') as S3Sdk;
+}
+
 /**
  * The artifact store on an S3-compatible bucket (AWS S3, MinIO, Cloudflare R2, SeaweedFS): what lets workers on
  * several hosts share one job. A PUT replaces an object whole and atomically, so a reader never sees half a page.
@@ -43,6 +54,7 @@ const DELETE_CONCURRENCY = 8;
  * await store.check(); // one clear line if the bucket or credentials are wrong
  */
 export class S3ArtifactStore implements ArtifactStore {
+  private readonly sdk: S3Sdk;
   private readonly client: S3Client;
   private readonly where: S3Where;
   private readonly root: string;
@@ -57,7 +69,8 @@ export class S3ArtifactStore implements ArtifactStore {
     // The SDK warns on every start that versions after January 2027 will need Node 22; tgpulse runs on Node 20 with
     // the version its lock pins, so the warning is noise beside the worker's one start line. Set to "false" to see it.
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-    this.client = new S3Client({
+    this.sdk = loadS3Sdk();
+    this.client = new this.sdk.S3Client({
       region: settings.region,
       ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
       forcePathStyle: settings.forcePathStyle ?? false,
@@ -77,7 +90,7 @@ export class S3ArtifactStore implements ArtifactStore {
 
   async put(key: string, data: string | Uint8Array): Promise<ArtifactRef> {
     const body = typeof data === 'string' ? Buffer.from(data) : data;
-    await this.send(`writing ${key}`, () => this.client.send(new PutObjectCommand({ Bucket: this.settings.bucket, Key: this.objectKey(key), Body: body, ContentLength: body.byteLength })));
+    await this.send(`writing ${key}`, () => this.client.send(new this.sdk.PutObjectCommand({ Bucket: this.settings.bucket, Key: this.objectKey(key), Body: body, ContentLength: body.byteLength })));
     return { key, bytes: body.byteLength };
   }
 
@@ -101,7 +114,7 @@ export class S3ArtifactStore implements ArtifactStore {
 
   async exists(key: string): Promise<boolean> {
     try {
-      await this.client.send(new HeadObjectCommand({ Bucket: this.settings.bucket, Key: this.objectKey(key) }));
+      await this.client.send(new this.sdk.HeadObjectCommand({ Bucket: this.settings.bucket, Key: this.objectKey(key) }));
       return true;
     } catch (err) {
       if (isMissingKey(err)) return false;
@@ -116,7 +129,7 @@ export class S3ArtifactStore implements ArtifactStore {
     let token: string | undefined;
     do {
       const page = await this.send(`listing ${folder}`, () =>
-        this.client.send(new ListObjectsV2Command({ Bucket: this.settings.bucket, Prefix: start, ...(token ? { ContinuationToken: token } : {}) })),
+        this.client.send(new this.sdk.ListObjectsV2Command({ Bucket: this.settings.bucket, Prefix: start, ...(token ? { ContinuationToken: token } : {}) })),
       );
       for (const o of page.Contents ?? []) if (o.Key) keys.push(o.Key.slice(this.root.length));
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
@@ -126,7 +139,7 @@ export class S3ArtifactStore implements ArtifactStore {
 
   async stat(key: string): Promise<ArtifactStat | null> {
     try {
-      const head = await this.client.send(new HeadObjectCommand({ Bucket: this.settings.bucket, Key: this.objectKey(key) }));
+      const head = await this.client.send(new this.sdk.HeadObjectCommand({ Bucket: this.settings.bucket, Key: this.objectKey(key) }));
       return { bytes: head.ContentLength ?? 0, modifiedMs: head.LastModified?.getTime() ?? 0 };
     } catch (err) {
       if (isMissingKey(err)) return null;
@@ -141,7 +154,7 @@ export class S3ArtifactStore implements ArtifactStore {
     const keys = [key, ...(await this.list(key))];
     for (let i = 0; i < keys.length; i += DELETE_CONCURRENCY) {
       await Promise.all(
-        keys.slice(i, i + DELETE_CONCURRENCY).map((k) => this.send(`removing ${k}`, () => this.client.send(new DeleteObjectCommand({ Bucket: this.settings.bucket, Key: this.objectKey(k) })))),
+        keys.slice(i, i + DELETE_CONCURRENCY).map((k) => this.send(`removing ${k}`, () => this.client.send(new this.sdk.DeleteObjectCommand({ Bucket: this.settings.bucket, Key: this.objectKey(k) })))),
       );
     }
   }
@@ -164,7 +177,7 @@ export class S3ArtifactStore implements ArtifactStore {
 
   /** The bucket exists, the credentials may write, read back and delete under the prefix. */
   async check(): Promise<void> {
-    await this.send('checking access', () => this.client.send(new HeadBucketCommand({ Bucket: this.settings.bucket })), { bucketCheck: true });
+    await this.send('checking access', () => this.client.send(new this.sdk.HeadBucketCommand({ Bucket: this.settings.bucket })), { bucketCheck: true });
     await this.put(PROBE_KEY, 'probe');
     await this.get(PROBE_KEY);
     await this.remove(PROBE_KEY);
@@ -176,7 +189,7 @@ export class S3ArtifactStore implements ArtifactStore {
   }
 
   private async read(key: string): Promise<Buffer> {
-    const out = await this.client.send(new GetObjectCommand({ Bucket: this.settings.bucket, Key: this.objectKey(key) }));
+    const out = await this.client.send(new this.sdk.GetObjectCommand({ Bucket: this.settings.bucket, Key: this.objectKey(key) }));
     return out.Body ? Buffer.from(await out.Body.transformToByteArray()) : Buffer.alloc(0);
   }
 

@@ -1,5 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import type { NativeConnection } from '@temporalio/worker';
 import type { Config } from '../config';
 import { TransportError } from '../domain';
 import { dataConverterFromConfig } from './data-converter';
@@ -42,6 +42,10 @@ export async function connectClient(config: TemporalSettings & Pick<Config, 'TEM
 
 /** The native connection a worker polls on. */
 export async function connectWorker(config: TemporalSettings): Promise<NativeConnection> {
+  // Loaded here, not at the top: the worker package (the native core and the workflow bundler) takes longer to load
+  // than the rest of the CLI, which imports this file for `connectClient` and never runs a worker.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { NativeConnection } = require('@temporalio/worker') as typeof import('@temporalio/worker');
   try {
     return await NativeConnection.connect(connectionOptions(config));
   } catch (err) {

@@ -4,6 +4,7 @@ export { decodePayload } from './decode-payload';
 export { RUN_SEARCH_ATTRIBUTES, runSearchAttributes, searchAttributeFlags } from './search-attributes';
 export type { RunKind, RunLabels } from './search-attributes';
 export { searchAttributeCommand, startRun } from './start-run';
+export { createLabelledSchedule, runSearchAttributesFor } from './create-labelled-schedule';
 export type { RunDescription } from './start-run';
 export { describeRunHealth, livePollers, noWorkerLine } from './run-health';
 export type { RunHealth, RunState, TemporalService } from './run-health';

@@ -13,14 +13,14 @@ export const RUN_SEARCH_ATTRIBUTES = {
   chatTitle: defineSearchAttributeKey('TgpulseChatTitle', SearchAttributeType.KEYWORD),
   /** The Telegram account that reads or posts; absent for an export-only run. */
   account: defineSearchAttributeKey('TgpulseAccount', SearchAttributeType.KEYWORD),
-  /** What the run does: summarize, recap, export-members, export-messages. */
+  /** What the run does: summarize, recap, export-members, export-messages, retention, backup. */
   kind: defineSearchAttributeKey('TgpulseKind', SearchAttributeType.KEYWORD),
   /** The cohort of a weekly recap. */
   cohort: defineSearchAttributeKey('TgpulseCohort', SearchAttributeType.KEYWORD),
 } as const;
 
 /** The kinds of run `TgpulseKind` takes. */
-export type RunKind = 'summarize' | 'recap' | 'export-members' | 'export-messages';
+export type RunKind = 'summarize' | 'recap' | 'export-members' | 'export-messages' | 'retention' | 'backup';
 
 /** What a run is about, as it is known at start. */
 export interface RunLabels {

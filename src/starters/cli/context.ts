@@ -1,8 +1,8 @@
 import type { Client } from '@temporalio/client';
 import { loadConfig, loadDotenv, type Config } from '../../config';
-import { createLimiter, createLimiterRedis, limiterOptionsFromConfig } from '../../limiter';
-import { accountDepsFromConfig, type AccountDeps } from '../../telegram';
+import type { AccountDeps } from '../../telegram';
 import { connectClient } from '../../temporal';
+import { limiter, telegram } from './lazy-modules';
 
 /** Reads `.env` and the environment once per command. */
 export function cliConfig(): Config {
@@ -25,10 +25,11 @@ export async function withClient<T>(config: Config, fn: (client: Client) => Prom
  * call, the Redis the lease and peer cache live in) and closes Redis after.
  */
 export async function withAccountDeps<T>(config: Config, session: string | undefined, fn: (deps: AccountDeps) => Promise<T>): Promise<T> {
+  const { createLimiter, createLimiterRedis, limiterOptionsFromConfig } = limiter();
   const redis = createLimiterRedis(config.REDIS_URL);
   try {
     const guard = createLimiter({ redis, ...limiterOptionsFromConfig(config) });
-    return await fn(accountDepsFromConfig(config, { redis, guard, account: session }));
+    return await fn(telegram().accountDepsFromConfig(config, { redis, guard, account: session }));
   } finally {
     redis.disconnect();
   }

@@ -1,8 +1,8 @@
 import { Command } from 'commander';
-import { listBackups, restoreBackup, type BackupSummary } from '../../../activities';
-import { createLimiterRedis } from '../../../limiter';
+import type { BackupSummary, listBackups } from '../../../activities';
 import { artifactStoreFromConfig } from '../../../store';
 import { cliConfig, withClient } from '../context';
+import { activities, limiter } from '../lazy-modules';
 import type { RegisterCommand } from './index';
 import { createMaintenanceSchedule, formatBytes, MAINTENANCE_CRON } from './retention';
 
@@ -37,7 +37,7 @@ export const registerBackup: RegisterCommand = (program) => {
     .description('the backups in BACKUP_DIR, newest first')
     .action(async () => {
       const config = cliConfig();
-      process.stdout.write(formatBackupList(await listBackups(config.BACKUP_DIR), config.BACKUP_DIR));
+      process.stdout.write(formatBackupList(await activities().listBackups(config.BACKUP_DIR), config.BACKUP_DIR));
     });
   backup
     .command('restore')
@@ -45,9 +45,9 @@ export const registerBackup: RegisterCommand = (program) => {
     .argument('<id>', 'a backup id from tgpulse backup list')
     .action(async (id: string) => {
       const config = cliConfig();
-      const redis = createLimiterRedis(config.REDIS_URL);
+      const redis = limiter().createLimiterRedis(config.REDIS_URL);
       try {
-        const restored = await restoreBackup(
+        const restored = await activities().restoreBackup(
           { redis, prefix: config.REDIS_KEY_PREFIX, sessionDir: config.SESSION_DIR, store: artifactStoreFromConfig(config), backupDir: config.BACKUP_DIR, key: config.BACKUP_KEY },
           id,
         );

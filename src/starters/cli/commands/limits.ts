@@ -1,7 +1,8 @@
 import { Command } from 'commander';
 import { BadInputError } from '../../../domain';
-import { createLimiter, createLimiterRedis, limiterOptionsFromConfig, type LimiterStats } from '../../../limiter';
+import type { LimiterStats } from '../../../limiter';
 import { cliConfig } from '../context';
+import { limiter as limiterModule } from '../lazy-modules';
 import { accountName } from '../options';
 import type { RegisterCommand } from './index';
 
@@ -33,6 +34,7 @@ export const registerLimits: RegisterCommand = (program) => {
         const named = flags.account ?? positional;
         const account = named !== undefined ? accountName(named) : undefined;
         const config = cliConfig();
+        const { createLimiter, createLimiterRedis, limiterOptionsFromConfig } = limiterModule();
         const redis = createLimiterRedis(config.REDIS_URL);
         try {
           const limiter = createLimiter({ redis, ...limiterOptionsFromConfig(config) });

@@ -2,8 +2,9 @@ import { Command } from 'commander';
 import { createInterface } from 'node:readline/promises';
 import { Writable } from 'node:stream';
 import { BadInputError } from '../../../domain';
-import { loginTelegramAccount, telegramCredentials, type LoginPrompts } from '../../../telegram';
+import type { LoginPrompts } from '../../../telegram';
 import { cliConfig, withAccountDeps } from '../context';
+import { telegram } from '../lazy-modules';
 import { accountOption, resolveAccount, withOldAccountFlag } from '../options';
 import type { RegisterCommand } from './index';
 
@@ -64,6 +65,7 @@ export const registerLogin: RegisterCommand = (program) => {
       .option('--password <password>', 'two-step verification password; prefer TG_PASSWORD or the prompt, flags show in `ps`')
       .action(async (flags: LoginFlags) => {
         const config = cliConfig();
+        const { loginTelegramAccount, telegramCredentials } = telegram();
         telegramCredentials(config);
         await withAccountDeps(config, resolveAccount(flags, config.SESSION_NAME), async (deps) => {
           const { account, sessionFile } = await loginTelegramAccount({ ...deps, prompts: loginPrompts(flags) });

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
-import { logoutTelegramAccount } from '../../../telegram';
 import { cliConfig, withAccountDeps } from '../context';
+import { telegram } from '../lazy-modules';
 import { accountOption, resolveAccount, withOldAccountFlag } from '../options';
 import type { RegisterCommand } from './index';
 
@@ -12,7 +12,7 @@ export const registerLogout: RegisterCommand = (program) => {
       .action(async (flags: { account?: string; session?: string }) => {
         const config = cliConfig();
         await withAccountDeps(config, resolveAccount(flags, config.SESSION_NAME), async (deps) => {
-          const { removed } = await logoutTelegramAccount(deps);
+          const { removed } = await telegram().logoutTelegramAccount(deps);
           process.stdout.write(removed ? `Logged out of account "${deps.account}" and deleted ${deps.sessions.pathOf(deps.account)}.\n` : `Account "${deps.account}" was not logged in: nothing to do.\n`);
         });
       }),

@@ -2,6 +2,7 @@ import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@tem
 import { Command, InvalidArgumentError } from 'commander';
 import type { RetentionReport } from '../../../activities';
 import { validateCron } from '../../recap-schedules';
+import { createLabelledSchedule } from '../../../temporal';
 import { cliConfig, withClient } from '../context';
 import type { RegisterCommand } from './index';
 
@@ -19,21 +20,29 @@ export function maintenanceScheduleId(kind: MaintenanceKind): string {
 /**
  * Creates the daily schedule of `retention` or `backup` on the task queue, or replaces it (keeping it paused if it
  * was), as recap schedules are made: overlapping runs skipped, a run missed while Temporal was down taken if at
- * most a day late.
+ * most a day late. Its runs carry `TgpulseKind` (retention, backup). `scheduleId` is another id than the kind's
+ * own, for two deployments (or two tests) on one namespace.
  */
-export async function createMaintenanceSchedule(client: Client, opts: { kind: MaintenanceKind; cron?: string; taskQueue: string; paused?: boolean }): Promise<{ scheduleId: string; created: boolean; cron: string }> {
+export async function createMaintenanceSchedule(
+  client: Client,
+  opts: { kind: MaintenanceKind; cron?: string; taskQueue: string; paused?: boolean; scheduleId?: string },
+): Promise<{ scheduleId: string; created: boolean; cron: string }> {
   const cron = validateCron(opts.cron ?? MAINTENANCE_CRON[opts.kind]);
-  const scheduleId = maintenanceScheduleId(opts.kind);
+  const scheduleId = opts.scheduleId ?? maintenanceScheduleId(opts.kind);
   const args = opts.kind === 'retention' ? [{ dryRun: false }] : [];
   const create = (paused: boolean) =>
-    client.schedule.create({
-      scheduleId,
-      spec: { cronExpressions: [cron], timezone: 'UTC' },
-      action: { type: 'startWorkflow', workflowType: opts.kind, taskQueue: opts.taskQueue, args, workflowId: scheduleId },
-      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' },
-      memo: { kind: `tgpulse-${opts.kind}`, cron },
-      state: { paused, note: paused ? 'created paused' : `daily ${opts.kind}` },
-    });
+    createLabelledSchedule(
+      client,
+      {
+        scheduleId,
+        spec: { cronExpressions: [cron], timezone: 'UTC' },
+        action: { type: 'startWorkflow', workflowType: opts.kind, taskQueue: opts.taskQueue, args, workflowId: scheduleId },
+        policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' },
+        memo: { kind: `tgpulse-${opts.kind}`, cron },
+        state: { paused, note: paused ? 'created paused' : `daily ${opts.kind}` },
+      },
+      { kind: opts.kind },
+    );
   try {
     await create(opts.paused ?? false);
     return { scheduleId, created: true, cron };

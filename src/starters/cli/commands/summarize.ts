@@ -1,10 +1,10 @@
 import { basename, dirname } from 'node:path';
 import { Command, Option } from 'commander';
 import { BadInputError, type Delivery, type JobSource } from '../../../domain';
-import { parseChatInput } from '../../../telegram';
 import { runUrl } from '../../../temporal';
 import { parseJobInput, startSummarize } from '../../jobs';
 import { cliConfig, withClient } from '../context';
+import { telegram } from '../lazy-modules';
 import { accountName, accountOption, checkedExport, outOption } from '../options';
 import { copyResultFiles } from '../../copy-results';
 import { printResult, warnIfNoWorker, watchRun } from '../run-output';
@@ -39,7 +39,7 @@ export function isoDate(flag: string, value: string | undefined): string | undef
 /** The chat a user typed, checked before anything starts (`parseChatInput` throws a BadInputError with examples). */
 export function telegramChat(flag: string, value: string): string {
   try {
-    parseChatInput(value);
+    telegram().parseChatInput(value);
   } catch (err) {
     if (err instanceof BadInputError) throw new BadInputError(`${flag}: ${err.message}`, undefined, { cause: err });
     throw err;

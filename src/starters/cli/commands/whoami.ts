@@ -1,6 +1,7 @@
 import { Command } from 'commander';
-import { openTelegramAccount, type AccountInfo } from '../../../telegram';
+import type { AccountInfo } from '../../../telegram';
 import { cliConfig, withAccountDeps } from '../context';
+import { telegram } from '../lazy-modules';
 import { accountOption, resolveAccount, withOldAccountFlag } from '../options';
 import type { RegisterCommand } from './index';
 
@@ -22,7 +23,7 @@ export const registerWhoami: RegisterCommand = (program) => {
       .action(async (flags: { account?: string; session?: string }) => {
         const config = cliConfig();
         await withAccountDeps(config, resolveAccount(flags, config.SESSION_NAME), async (deps) => {
-          const open = await openTelegramAccount(deps);
+          const open = await telegram().openTelegramAccount(deps);
           try {
             process.stdout.write(formatAccount(deps.account, await open.telegram.whoami()));
           } finally {
