@@ -86,7 +86,7 @@ export async function readProgress(handle: WorkflowHandle): Promise<JobProgress 
 export const CLI_WORKFLOWS = [SUMMARIZE_WORKFLOW, RECAP_WORKFLOW, EXPORT_MEMBERS_WORKFLOW, EXPORT_MESSAGES_WORKFLOW] as const;
 
 /** The kinds `tgpulse runs --kind` takes, and the workflow type of each (the userbot's dialogs are `conversation`). */
-export const RUN_KINDS = { summarize: SUMMARIZE_WORKFLOW, recap: RECAP_WORKFLOW, 'export-members': EXPORT_MEMBERS_WORKFLOW, 'export-messages': EXPORT_MESSAGES_WORKFLOW, conversation: 'conversation' } as const;
+export const RUN_KINDS = { summarize: SUMMARIZE_WORKFLOW, recap: RECAP_WORKFLOW, 'export-members': EXPORT_MEMBERS_WORKFLOW, 'export-messages': EXPORT_MESSAGES_WORKFLOW, conversation: 'conversation', retention: 'retention', backup: 'backup' } as const;
 export type RunKindName = keyof typeof RUN_KINDS;
 
 /** The statuses `tgpulse runs --status` takes, as Temporal's list query names them. */

@@ -121,6 +121,8 @@ test.each(['backup', 'retention'] as MaintenanceKind[])('a run the %s schedule s
   const d = await client.workflow.getHandle(id).describe();
   expect(d.type).toBe(kind);
   expect(d.typedSearchAttributes.get(RUN_SEARCH_ATTRIBUTES.kind)).toBe(kind);
+  // And `tgpulse runs --kind <kind>` lists it.
+  await eventually(`the run in \`runs --kind ${kind}\``, async () => (await listRuns(client, 50, { kind })).find((r) => r.workflowId === id));
 });
 
 test('with the payload codec on, a scheduled recap carries its kind and cohort but not its chat or title', async () => {
