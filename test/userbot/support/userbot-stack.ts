@@ -46,6 +46,8 @@ export async function startUserbotStack(opts: {
   llm?: LlmSettings;
   jobLimits?: Partial<JobSlotLimits>;
   onError?: UserbotOptions['onError'];
+  /** Another Temporal server than the run's (a suite's own, started with its own dynamic config). */
+  temporalAddress?: string;
 }): Promise<UserbotStack> {
   const dir = mkdtempSync(join(tmpdir(), 'tgpulse-userbot-'));
   const config = piltoverConfig(dir, opts.account, opts.info);
@@ -54,8 +56,9 @@ export async function startUserbotStack(opts: {
   const store = new LocalArtifactStore(join(dir, 'data'));
   const redis = createLimiterRedis(testStack().redisUrl);
   const limiter = createLimiter({ redis, prefix: config.REDIS_KEY_PREFIX, ratePerSecond: opts.ratePerSecond ?? 50, burst: opts.ratePerSecond ? 1 : 8 });
-  const tw = await startTestWorker({ store, outputDir: join(dir, 'out'), openSource: openJobSource, llm: opts.llm ?? null });
-  const connection = await NativeConnection.connect({ address: testStack().temporalAddress });
+  const temporalAddress = opts.temporalAddress ?? testStack().temporalAddress;
+  const tw = await startTestWorker({ store, outputDir: join(dir, 'out'), openSource: openJobSource, llm: opts.llm ?? null }, { temporalAddress });
+  const connection = await NativeConnection.connect({ address: temporalAddress });
   const start = () => startUserbot({
     connection,
     client: tw.client,
