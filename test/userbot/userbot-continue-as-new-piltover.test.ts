@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { temporal } from '@temporalio/proto';
 import { Api } from 'telegram';
 import { startTemporal, type TemporalDevServer } from '../../src/devstack';
-import { conversationWorkflowId, type ConversationState } from '../../src/domain';
+import { conversationWorkflowId } from '../../src/domain';
 import { handleMessage, parseAllowlist, toCommand } from '../../src/starters/userbot';
 import type { IncomingTelegramMessage } from '../../src/telegram';
 import { conversationMessage, conversationStateQuery } from '../../src/workflows';
@@ -128,6 +128,8 @@ describe('the conversation continues as new on a real Temporal server, and the o
   const WAITING = () => `Nothing is running.\nWaiting for what to look for in https://t.me/${group} (or /go).`;
   let job1: Api.Message;
   let job1Id: string;
+  /** The run that handled the first job's message. */
+  let jobRunId: string;
 
   test('a job running when continue-as-new is suggested finishes, sends its files once, and only then does the run continue as new', async () => {
     job1 = await send(`/summarize https://t.me/${group} who owns what`);
@@ -146,6 +148,7 @@ describe('the conversation continues as new on a real Temporal server, and the o
       if (childOf(events, job1Id) >= 0) jobRun = { runId: r.runId, events };
     }
     expect(jobRun).toBeDefined();
+    jobRunId = jobRun!.runId;
     const { events } = jobRun!;
     const childStarted = childOf(events, job1Id);
     const childDone = events.findIndex((e) => e.childWorkflowExecutionCompletedEventAttributes?.workflowExecution?.workflowId === job1Id);
@@ -194,35 +197,41 @@ describe('the conversation continues as new on a real Temporal server, and the o
   });
 
   test('a message delivered again right after a boundary starts nothing and gets no second answer', async () => {
-    const boundaryFrom = await currentRunId();
-    await crossBoundary(boundaryFrom, 'Nothing is running.');
-    const state = await stack.tw.client.workflow.getHandle(workflowId).query(conversationStateQuery);
-    expect((state as ConversationState).handled).toContain(job1.id);
+    await crossBoundary(await currentRunId(), 'Nothing is running.');
+    const runAfterBoundary = await currentRunId();
 
-    // The first job's message again, as a catch-up after a reconnect hands it on: through the listener (same update
-    // id), then under another update id, which only the conversation's carried memory of handled ids can stop.
+    // The first job's message again, as a catch-up after a reconnect hands it on, through the listener: the new
+    // run has seen no update yet, so only the handled ids it carried can tell it is old.
     const listener = { client: stack.tw.client, taskQueue: stack.tw.taskQueue, account: ACCOUNT, selfId: stack.userbot.selfId, allowlist: parseAllowlist('') };
     const again: IncomingTelegramMessage = { id: job1.id, chatUserId: stack.userbot.selfId, senderId: stack.userbot.selfId, out: true, text: job1.message };
     expect(await handleMessage(listener, again)).toBe('sent');
+    // Had the job started again, /status would show it running.
+    const barrier = await send('/status');
+    expect((await waitFor('the barrier', async () => (await repliesTo(barrier))[0], 60_000)).message).toBe('Nothing is running.');
+
+    // The same message id under another update id (a second listener, a restarted one): Temporal's own update id
+    // check cannot stop it, the conversation must.
     const other = await stack.tw.client.workflow.getHandle(workflowId).startUpdate(conversationMessage, {
       args: [{ messageId: job1.id, command: toCommand({ text: job1.message }) }],
       updateId: uniqueName('redelivery'),
       waitForStage: 'ACCEPTED',
     });
     await other.result();
+    const barrier2 = await send('/status');
+    expect((await waitFor('the second barrier', async () => (await repliesTo(barrier2))[0], 60_000)).message).toBe('Nothing is running.');
 
-    // Had the job started again, /status would show it running.
-    const barrier = await send('/status');
-    const answer = await waitFor('the barrier', async () => (await repliesTo(barrier))[0], 60_000);
-    expect(answer.message).toBe('Nothing is running.');
     const runs = await send('/runs');
     const listed = await waitFor('/runs', async () => (await repliesTo(runs))[0], 60_000);
     expect(listed.message).toMatch(/^Run 2: .*\nRun 1: [^\n]*$/);
+    // The first job's own answers are still one status message and two files; its child ran once.
     expect((await repliesTo(job1)).filter((r) => /^Run \d+\b/.test(r.message))).toHaveLength(1);
     expect((await repliesTo(job1)).filter((r) => documentName(r))).toHaveLength(2);
     const childRuns = [];
     for await (const w of stack.tw.client.workflow.list({ query: `WorkflowId = '${job1Id}'` })) childRuns.push(w);
     expect(childRuns).toHaveLength(1);
+    // The redelivery reached a run that never saw the first delivery, and that run remembers the id.
+    expect(runAfterBoundary).not.toBe(jobRunId);
+    expect((await stack.tw.client.workflow.getHandle(workflowId).query(conversationStateQuery)).handled).toContain(job1.id);
   });
 
   test('over all of it: the conversation continued as new several times, and every message was answered exactly once', async () => {
