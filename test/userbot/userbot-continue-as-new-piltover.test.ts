@@ -27,6 +27,8 @@ const TITLE = 'Continue-as-new cohort';
  * messages before it continues as new, and every job is still running when the suggestion comes.
  */
 const SUGGEST_AT = 12;
+/** Messages the burst test sends back to back. */
+const BURST = 10;
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
@@ -55,7 +57,7 @@ afterAll(async () => {
 });
 
 /** Everything in the owner's Saved Messages after `afterId`, oldest first. */
-const savedAfter = async (afterId: number): Promise<Api.Message[]> => (await chatMessages(owner, 'me', 100)).filter((m) => m.id > afterId);
+const savedAfter = async (afterId: number): Promise<Api.Message[]> => (await chatMessages(owner, 'me', 400)).filter((m) => m.id > afterId);
 
 /** The messages the owner sent, in order: everything else in Saved Messages is the userbot's. */
 const sent: Api.Message[] = [];
@@ -120,6 +122,14 @@ function expectJobReplies(replies: Api.Message[], run: number): void {
   expect(summary.length).toBeGreaterThanOrEqual(1);
   expect(new Set(summary.map((r) => r.message)).size).toBe(summary.length);
   expect(summary.map((r) => r.message).join('\n')).toContain(TITLE);
+}
+
+/** The updates a run accepted: their ids (`message-<id>` from the listener) and where in its history. */
+function acceptedUpdates(events: HistoryEvent[]): { updateId: string; at: number }[] {
+  return events.flatMap((e, at) => {
+    const updateId = e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.meta?.updateId;
+    return updateId ? [{ updateId, at }] : [];
+  });
 }
 
 const childOf = (events: HistoryEvent[], jobId: string): number => events.findIndex((e) => e.childWorkflowExecutionStartedEventAttributes?.workflowExecution?.workflowId === jobId);
@@ -234,6 +244,52 @@ describe('the conversation continues as new on a real Temporal server, and the o
     expect((await stack.tw.client.workflow.getHandle(workflowId).query(conversationStateQuery)).handled).toContain(job1.id);
   });
 
+  test('a burst of messages sent back to back while continue-as-new is due: every answer once, and the run continues as new only after all of them', async () => {
+    const burst: Api.Message[] = [];
+    // Each gets its own answer ("I don't know /nopeN…"), so a lost or doubled one shows. Sent without waiting, they
+    // are handled side by side while the run's history is already past the threshold.
+    for (let i = 1; i <= BURST; i++) burst.push(await send(`/nope${i}`));
+    const expected = burst.map((m) => `I don't know ${m.message}. Send /help for the list of commands.`);
+    await waitFor('every answer to the burst', async () => {
+      const texts = (await savedAfter(burst[0]!.id)).map((r) => r.message);
+      return expected.every((e) => texts.includes(e)) ? texts : undefined;
+    }, 120_000);
+    const barrier = await send('/status');
+    await waitFor('the barrier', async () => (await repliesTo(barrier))[0], 60_000);
+    const texts = (await savedAfter(burst[0]!.id)).filter((r) => r.id < barrier.id && !sent.some((m) => m.id === r.id)).map((r) => r.message);
+    expect([...texts].sort()).toEqual([...expected].sort());
+    expect((await repliesTo(barrier)).map((r) => r.message)).toEqual(['Nothing is running.']);
+
+    // Temporal's side: each message of the burst was taken in by exactly one run, and every run that took some
+    // finished handling all of them before it continued as new.
+    const burstUpdates = new Set(burst.map((m) => `message-${m.id}`));
+    // Past the last run that took some of the burst, so that every such run has ended (visibility may lag behind
+    // the newest run: describe names it).
+    const lastTaker = async (): Promise<string> => {
+      const ids = [...new Set([...(await runsOfConversation()).map((r) => r.runId), await currentRunId()])];
+      let last: string | undefined;
+      for (const id of ids) if (acceptedUpdates(await historyOf(id)).some((u) => burstUpdates.has(u.updateId))) last = id;
+      return last!;
+    };
+    await crossBoundary(await lastTaker(), 'Nothing is running.');
+    const runs = await waitFor('the burst\'s runs to be listed', async () => {
+      const all = await runsOfConversation();
+      return all.at(-1)?.runId === (await currentRunId()) ? all : undefined;
+    });
+    const takenBy = new Map<string, string[]>();
+    for (const r of runs.slice(0, -1)) {
+      const events = await historyOf(r.runId);
+      const accepted = acceptedUpdates(events).filter((u) => burstUpdates.has(u.updateId));
+      for (const u of accepted) takenBy.set(u.updateId, [...(takenBy.get(u.updateId) ?? []), r.runId]);
+      if (accepted.length === 0) continue;
+      const completed = events.flatMap((e, i) => (e.workflowExecutionUpdateCompletedEventAttributes?.meta?.updateId ? [{ updateId: e.workflowExecutionUpdateCompletedEventAttributes.meta.updateId, at: i }] : []));
+      const continued = events.findIndex((e) => e.workflowExecutionContinuedAsNewEventAttributes);
+      expect(r.status).toBe('CONTINUED_AS_NEW');
+      for (const u of accepted) expect(completed.find((c) => c.updateId === u.updateId)?.at ?? Infinity).toBeLessThan(continued);
+    }
+    expect([...burstUpdates].map((u) => takenBy.get(u)?.length ?? 0)).toEqual(burst.map(() => 1));
+  });
+
   test('over all of it: the conversation continued as new several times, and every message was answered exactly once', async () => {
     const runs = await runsOfConversation();
     expect(runs.length).toBeGreaterThanOrEqual(4);
@@ -241,7 +297,8 @@ describe('the conversation continues as new on a real Temporal server, and the o
     // Every message the owner sent got its answers; none was left unanswered and none answered twice.
     for (const m of sent) {
       const replies = await repliesTo(m);
-      if (m.message.startsWith('/summarize') || m.message === 'what is blocked') continue;
+      // Jobs answer with several messages (checked above); a burst's answers interleave (checked above).
+      if (m.message.startsWith('/summarize') || m.message === 'what is blocked' || m.message.startsWith('/nope')) continue;
       expect({ message: m.message, replies: replies.length }).toEqual({ message: m.message, replies: 1 });
     }
   });
