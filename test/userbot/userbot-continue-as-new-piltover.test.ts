@@ -27,6 +27,8 @@ const TITLE = 'Continue-as-new cohort';
  * messages before it continues as new, and every job is still running when the suggestion comes.
  */
 const SUGGEST_AT = 12;
+/** Messages sent back to back to the freshly started userbot. */
+const FIRST = 5;
 /** Messages the burst test sends back to back. */
 const BURST = 10;
 
@@ -144,6 +146,20 @@ describe('the conversation continues as new on a real Temporal server, and the o
   /** The run that handled the first job's message. */
   let jobRunId: string;
 
+  test('the first messages to a freshly started userbot, sent back to back, are each answered once', async () => {
+    // Each reply makes the account look up the owner's chat; with a cold cache the first lookup reads the dialogs,
+    // and the lookups that come while it reads must wait for it (they used to fail: "Chat … is not among this
+    // account's chats", and the message was never answered).
+    const first: Api.Message[] = [];
+    for (let i = 1; i <= FIRST; i++) first.push(await send(`/first${i}`));
+    const expected = first.map((m) => `I don't know ${m.message}. Send /help for the list of commands.`);
+    const got = await waitFor('every answer to the first messages', async () => {
+      const texts = (await savedAfter(first[0]!.id)).filter((r) => !sent.some((m) => m.id === r.id)).map((r) => r.message);
+      return texts.length >= FIRST ? texts : undefined;
+    }, 60_000);
+    expect([...got].sort()).toEqual([...expected].sort());
+  });
+
   test('a job running when continue-as-new is suggested finishes, sends its files once, and only then does the run continue as new', async () => {
     job1 = await send(`/summarize https://t.me/${group} who owns what`);
     job1Id = `${workflowId}-run-${job1.id}`;
@@ -151,18 +167,16 @@ describe('the conversation continues as new on a real Temporal server, and the o
 
     // The run that started the job: continue-as-new was suggested while the child ran, and the run continued as
     // new only after the files went out (its handler had to finish first).
-    const runs = await waitFor('the job\'s run to continue as new', async () => {
+    const { runs, jobRun } = await waitFor('the job\'s run to continue as new', async () => {
       const all = await runsOfConversation();
-      return all.length >= 2 && all[0]!.status === 'CONTINUED_AS_NEW' ? all : undefined;
+      for (const r of all) {
+        const events = await historyOf(r.runId);
+        if (childOf(events, job1Id) >= 0) return r.status === 'CONTINUED_AS_NEW' ? { runs: all, jobRun: { runId: r.runId, events } } : undefined;
+      }
+      return undefined;
     }, 60_000);
-    let jobRun: { runId: string; events: HistoryEvent[] } | undefined;
-    for (const r of runs) {
-      const events = await historyOf(r.runId);
-      if (childOf(events, job1Id) >= 0) jobRun = { runId: r.runId, events };
-    }
-    expect(jobRun).toBeDefined();
-    jobRunId = jobRun!.runId;
-    const { events } = jobRun!;
+    jobRunId = jobRun.runId;
+    const { events } = jobRun;
     const childStarted = childOf(events, job1Id);
     const childDone = events.findIndex((e) => e.childWorkflowExecutionCompletedEventAttributes?.workflowExecution?.workflowId === job1Id);
     const filesScheduled = events.findIndex((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'sendSummaryFiles');
@@ -175,7 +189,7 @@ describe('the conversation continues as new on a real Temporal server, and the o
     expect(filesDone).toBeGreaterThan(childDone);
     expect(continued).toBeGreaterThan(filesDone);
     expect(continued).toBe(events.length - 1);
-    expect(runs.find((r) => r.runId === jobRun!.runId)!.status).toBe('CONTINUED_AS_NEW');
+    expect(runs.find((r) => r.runId === jobRun.runId)!.status).toBe('CONTINUED_AS_NEW');
 
     // The owner saw one status message, the summary and the two files: nothing cut, nothing twice.
     expectJobReplies(await repliesTo(job1), 1);
@@ -305,7 +319,7 @@ describe('the conversation continues as new on a real Temporal server, and the o
     for (const m of sent) {
       const replies = await repliesTo(m);
       // Jobs answer with several messages (checked above); a burst's answers interleave (checked above).
-      if (m.message.startsWith('/summarize') || m.message === 'what is blocked' || m.message.startsWith('/nope')) continue;
+      if (m.message.startsWith('/summarize') || m.message === 'what is blocked' || /^\/(nope|first)/.test(m.message)) continue;
       expect({ message: m.message, replies: replies.length }).toEqual({ message: m.message, replies: 1 });
     }
   });
