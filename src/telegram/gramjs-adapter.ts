@@ -112,7 +112,11 @@ export class GramjsTelegram implements TelegramPort {
   private stale = false;
   /** The rebuild under way, shared by every request that needs one (one account, one connection). */
   private rebuilding?: Promise<GramjsClient>;
-  private dialogsLoaded = false;
+  /**
+   * The dialogs read (or the read under way), shared: a second request that misses the cache while the first read
+   * is still going waits for it, instead of finding the cache still empty.
+   */
+  private dialogsLoaded?: Promise<void>;
   /** How a takeout session sends its requests: as every other request, through the guard. */
   private readonly guarded: GuardedInvoke = (request, opts) => this.call('api', request, opts.signal, undefined, opts.method);
 
@@ -246,9 +250,16 @@ export class GramjsTelegram implements TelegramPort {
     return this.peers.withId(id);
   }
 
-  private async loadDialogs(signal?: AbortSignal): Promise<void> {
-    if (this.dialogsLoaded) return;
-    this.dialogsLoaded = true;
+  private loadDialogs(signal?: AbortSignal): Promise<void> {
+    // A read that failed is not remembered: the next miss tries again.
+    this.dialogsLoaded ??= this.readDialogs(signal).catch((err: unknown) => {
+      this.dialogsLoaded = undefined;
+      throw err;
+    });
+    return this.dialogsLoaded;
+  }
+
+  private async readDialogs(signal?: AbortSignal): Promise<void> {
     let offsetDate = 0;
     let offsetId = 0;
     let offsetPeer: Api.TypeInputPeer = new Api.InputPeerEmpty();

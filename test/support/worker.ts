@@ -12,10 +12,13 @@ export interface TestWorker {
   stop(): Promise<void>;
 }
 
-/** A general worker on the real dev server, on its own task queue, with the workflows bundled once per run. */
-export async function startTestWorker(deps: ActivityDeps): Promise<TestWorker> {
+/**
+ * A general worker on the real dev server, on its own task queue, with the workflows bundled once per run.
+ * `temporalAddress` points it at another server than the run's (one a suite started with its own settings).
+ */
+export async function startTestWorker(deps: ActivityDeps, opts: { temporalAddress?: string } = {}): Promise<TestWorker> {
   quietSdkLogs();
-  const { temporalAddress } = testStack();
+  const temporalAddress = opts.temporalAddress ?? testStack().temporalAddress;
   const taskQueue = uniqueName('tq');
   const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
   const bundlePath = process.env.TGPULSE_TEST_WORKFLOW_BUNDLE;

@@ -262,6 +262,19 @@ describe('GramjsTelegram beyond the contract', () => {
     expect(client.count('messages.GetDialogs')).toBe(1);
   });
 
+  test('lookups that miss the cache while the dialogs are being read wait for that read; a failed read is tried again', async () => {
+    const { client, port } = build();
+    const both = await Promise.all([port.resolveChat(`-100${CHAT_ID}`), port.resolveChat(`-100${CHAT_ID}`)]);
+    expect(both).toEqual([{ id: CHAT_ID, kind: 'channel' }, { id: CHAT_ID, kind: 'channel' }]);
+    expect(client.count('messages.GetDialogs')).toBe(1);
+
+    const failing = build();
+    failing.client.failNext(1, rpcError('INTERNAL', 500, 'messages.GetDialogs'));
+    await expect(failing.port.resolveChat(`-100${CHAT_ID}`)).rejects.toThrow();
+    expect(await failing.port.resolveChat(`-100${CHAT_ID}`)).toEqual({ id: CHAT_ID, kind: 'channel' });
+    expect(failing.client.count('messages.GetDialogs')).toBe(2);
+  });
+
   test('a stale access hash is refused by Telegram and reported, not retried in a loop', async () => {
     const { client, port, prefix } = build();
     await redis.hset(telegramKeys(prefix).peers('work'), `channel:${CHAT_ID}`, '12345');

@@ -48,6 +48,8 @@ export async function startUserbotStack(opts: {
   onError?: UserbotOptions['onError'];
   /** The listener's Temporal client (default: the test worker's), e.g. one behind a proxy the test cuts. */
   client?: UserbotOptions['client'];
+  /** Another Temporal server than the run's (a suite's own, started with its own dynamic config). */
+  temporalAddress?: string;
 }): Promise<UserbotStack> {
   const dir = mkdtempSync(join(tmpdir(), 'tgpulse-userbot-'));
   const config = piltoverConfig(dir, opts.account, opts.info);
@@ -56,8 +58,9 @@ export async function startUserbotStack(opts: {
   const store = new LocalArtifactStore(join(dir, 'data'));
   const redis = createLimiterRedis(testStack().redisUrl);
   const limiter = createLimiter({ redis, prefix: config.REDIS_KEY_PREFIX, ratePerSecond: opts.ratePerSecond ?? 50, burst: opts.ratePerSecond ? 1 : 8 });
-  const tw = await startTestWorker({ store, outputDir: join(dir, 'out'), openSource: openJobSource, llm: opts.llm ?? null });
-  const connection = await NativeConnection.connect({ address: testStack().temporalAddress });
+  const temporalAddress = opts.temporalAddress ?? testStack().temporalAddress;
+  const tw = await startTestWorker({ store, outputDir: join(dir, 'out'), openSource: openJobSource, llm: opts.llm ?? null }, { temporalAddress });
+  const connection = await NativeConnection.connect({ address: temporalAddress });
   const start = () => startUserbot({
     connection,
     client: opts.client ?? tw.client,
