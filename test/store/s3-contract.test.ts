@@ -1,41 +1,24 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { BadInputError } from '../../src/domain';
 import { LocalArtifactStore, S3ArtifactStore, readHistory, writeHistoryPage, type ArtifactStore } from '../../src/store';
 import { msg } from '../support/messages';
-import { startS3Server, type S3TestServer } from '../support/s3-server';
+import { useS3Server } from '../support/s3-server';
 
 // The same contract, word for word, for the local folder and for a real S3-compatible server (SeaweedFS): what an
 // activity on one host writes, an activity on another reads back the same.
 
-let dir: string;
-let server: S3TestServer;
 const BUCKET = 'tgpulse-contract';
-const opened: S3ArtifactStore[] = [];
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'tgpulse-s3-contract-'));
-  server = await startS3Server({ dir: join(dir, 'weed') });
-  await server.createBucket(BUCKET);
-}, 180_000);
-
-afterAll(async () => {
-  for (const s of opened) s.close();
-  await server?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+const rig = useS3Server('tgpulse-s3-contract-', BUCKET);
 
 const kinds: Array<[string, () => ArtifactStore]> = [
-  ['local', () => new LocalArtifactStore(mkdtempSync(join(dir, 'local-')))],
+  ['local', () => new LocalArtifactStore(mkdtempSync(join(rig.dir, 'local-')))],
   [
     's3',
     () => {
       // A prefix of its own per test: tests share the bucket, not their keys.
-      const store = new S3ArtifactStore(server.settings(BUCKET, { prefix: `t-${randomBytes(4).toString('hex')}` }));
-      opened.push(store);
-      return store;
+      return rig.track(new S3ArtifactStore(rig.server.settings(BUCKET, { prefix: `t-${randomBytes(4).toString('hex')}` })));
     },
   ],
 ];
@@ -110,7 +93,7 @@ describe.each(kinds)('%s artifact store', (_kind, open) => {
   });
 
   test('copyToFile writes the bytes to a file on this host and leaves no temporary file beside it', async () => {
-    const out = mkdtempSync(join(dir, 'out-'));
+    const out = mkdtempSync(join(rig.dir, 'out-'));
     await store.put('cohorts/1/recaps/w/recap.md', '# Recap\n\nline');
     await store.copyToFile('cohorts/1/recaps/w/recap.md', join(out, 'recap.md'));
     expect(readFileSync(join(out, 'recap.md'), 'utf8')).toBe('# Recap\n\nline');
@@ -121,9 +104,8 @@ describe.each(kinds)('%s artifact store', (_kind, open) => {
 });
 
 test('two S3 stores with different prefixes in one bucket never see each other\'s keys', async () => {
-  const a = new S3ArtifactStore(server.settings(BUCKET, { prefix: 'deploy-a' }));
-  const b = new S3ArtifactStore(server.settings(BUCKET, { prefix: 'deploy-b/' }));
-  opened.push(a, b);
+  const a = rig.track(new S3ArtifactStore(rig.server.settings(BUCKET, { prefix: 'deploy-a' })));
+  const b = rig.track(new S3ArtifactStore(rig.server.settings(BUCKET, { prefix: 'deploy-b/' })));
   await a.put('jobs/x/summary.json', 'from a');
   expect(await b.tryGet('jobs/x/summary.json')).toBeNull();
   expect(await b.list('jobs')).toEqual([]);

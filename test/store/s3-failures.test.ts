@@ -1,6 +1,4 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ExtractionCheckpoint } from '../../src/activities/checkpoint';
 import { ConfigError, loadConfig } from '../../src/config';
@@ -12,41 +10,23 @@ import { testStack } from '../support/stack';
 import { openJobSource } from '../../src/workers/sources';
 import { exportFacts } from '../support/export-facts';
 import { writeExport } from '../support/export-generator';
-import { startS3Server, type S3TestServer } from '../support/s3-server';
+import { useS3Server } from '../support/s3-server';
 import { startTestWorker } from '../support/worker';
 
 const ROOT = resolve(__dirname, '../..');
 const BUCKET = 'tgpulse-failures';
-let dir: string;
-let server: S3TestServer;
-const opened: S3ArtifactStore[] = [];
-const s3 = (settings: ConstructorParameters<typeof S3ArtifactStore>[0]) => {
-  const store = new S3ArtifactStore(settings);
-  opened.push(store);
-  return store;
-};
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'tgpulse-s3-failures-'));
-  server = await startS3Server({ dir: join(dir, 'weed') });
-  await server.createBucket(BUCKET);
-}, 180_000);
-
-afterAll(async () => {
-  for (const s of opened) s.close();
-  await server?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+const rig = useS3Server('tgpulse-s3-failures-', BUCKET);
+const s3 = (settings: ConstructorParameters<typeof S3ArtifactStore>[0]) => rig.track(new S3ArtifactStore(settings));
 
 test('a bucket that does not exist fails the start-up check with what to do', async () => {
-  const err = await s3(server.settings('no-such-bucket')).check().catch((e: unknown) => e);
+  const err = await s3(rig.server.settings('no-such-bucket')).check().catch((e: unknown) => e);
   expect(err).toBeInstanceOf(BadInputError);
-  expect(describeError(err)).toEqual({ message: `error: Bucket "no-such-bucket" does not exist at ${server.endpoint}. Create it, or set S3_BUCKET to a bucket that exists`, exitCode: 2 });
+  expect(describeError(err)).toEqual({ message: `error: Bucket "no-such-bucket" does not exist at ${rig.server.endpoint}. Create it, or set S3_BUCKET to a bucket that exists`, exitCode: 2 });
 });
 
 test('wrong credentials fail the start-up check naming the settings, and the secret is nowhere in the error', async () => {
   const secret = 'wrong-secret-0123456789abcdef';
-  const err = await s3(server.settings(BUCKET, { secretAccessKey: secret })).check().catch((e: unknown) => e);
+  const err = await s3(rig.server.settings(BUCKET, { secretAccessKey: secret })).check().catch((e: unknown) => e);
   expect(err).toBeInstanceOf(RemoteRefusedError);
   const { message, exitCode } = describeError(err);
   expect(exitCode).toBe(2);
@@ -57,7 +37,7 @@ test('wrong credentials fail the start-up check naming the settings, and the sec
 
 test('an endpoint nobody listens on fails the start-up check as unreachable (exit 3), after a bounded wait', async () => {
   const port = await freePort();
-  const err = await s3(server.settings(BUCKET, { endpoint: `http://127.0.0.1:${port}` })).check().catch((e: unknown) => e);
+  const err = await s3(rig.server.settings(BUCKET, { endpoint: `http://127.0.0.1:${port}` })).check().catch((e: unknown) => e);
   expect(err).toBeInstanceOf(TransportError);
   expect(describeError(err)).toEqual({
     message: `error: S3 at http://127.0.0.1:${port} did not answer while checking access in bucket "tgpulse-failures" (ECONNREFUSED); check S3_ENDPOINT and that the server is up`,
@@ -72,15 +52,15 @@ test('ARTIFACT_STORE=s3 without a bucket is a configuration error', () => {
 });
 
 test('openArtifactStore checks before it hands the store out', async () => {
-  const base = { DATA_DIR: join(dir, 'unused'), S3_ENDPOINT: server.endpoint, S3_REGION: 'us-east-1', S3_PREFIX: 'open', S3_ACCESS_KEY_ID: server.accessKeyId, S3_SECRET_ACCESS_KEY: server.secretAccessKey, S3_FORCE_PATH_STYLE: true } as const;
+  const base = { DATA_DIR: join(rig.dir, 'unused'), S3_ENDPOINT: rig.server.endpoint, S3_REGION: 'us-east-1', S3_PREFIX: 'open', S3_ACCESS_KEY_ID: rig.server.accessKeyId, S3_SECRET_ACCESS_KEY: rig.server.secretAccessKey, S3_FORCE_PATH_STYLE: true } as const;
   await expect(openArtifactStore({ ...base, ARTIFACT_STORE: 's3', S3_BUCKET: 'missing-bucket' })).rejects.toThrow(BadInputError);
   const store = await openArtifactStore({ ...base, ARTIFACT_STORE: 's3', S3_BUCKET: BUCKET });
-  opened.push(store as S3ArtifactStore);
+  rig.track(store as S3ArtifactStore);
   expect(store.locationOf('jobs/x')).toBe(`s3://${BUCKET}/open/jobs/x`);
 });
 
 test('a worker started against a missing bucket stops at once with one line, and never prints the secret', async () => {
-  const secret = server.secretAccessKey;
+  const secret = rig.server.secretAccessKey;
   const child = spawn(process.execPath, ['-r', 'tsx/cjs', join(ROOT, 'src/workers/main.ts')], {
     cwd: ROOT,
     env: {
@@ -91,9 +71,9 @@ test('a worker started against a missing bucket stops at once with one line, and
       REDIS_URL: testStack().redisUrl,
       METRICS_PORT: '0',
       ARTIFACT_STORE: 's3',
-      S3_ENDPOINT: server.endpoint,
+      S3_ENDPOINT: rig.server.endpoint,
       S3_BUCKET: 'missing-bucket',
-      S3_ACCESS_KEY_ID: server.accessKeyId,
+      S3_ACCESS_KEY_ID: rig.server.accessKeyId,
       S3_SECRET_ACCESS_KEY: secret,
       S3_FORCE_PATH_STYLE: 'true',
     },
@@ -103,19 +83,19 @@ test('a worker started against a missing bucket stops at once with one line, and
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
   const code = await new Promise<number | null>((r) => child.once('exit', r));
-  expect(out).toBe(`error: the worker cannot start: Bucket "missing-bucket" does not exist at ${server.endpoint}. Create it, or set S3_BUCKET to a bucket that exists\n`);
+  expect(out).toBe(`error: the worker cannot start: Bucket "missing-bucket" does not exist at ${rig.server.endpoint}. Create it, or set S3_BUCKET to a bucket that exists\n`);
   expect(code).toBe(2);
   expect(out).not.toContain(secret);
 }, 120_000);
 
 test('the S3 server stopped mid-extraction: the activity fails, retries, and the job finishes once it is back, every message stored once', async () => {
-  const exportPath = join(dir, 'export.json');
+  const exportPath = join(rig.dir, 'export.json');
   await writeExport(exportPath, { messages: 60_000, seed: 5 });
   const facts = exportFacts(exportPath);
-  const store = s3(server.settings(BUCKET, { prefix: 'mid-job', requestTimeoutMs: 10_000 }));
-  const worker = await startTestWorker({ store, outputDir: join(dir, 'out'), openSource: openJobSource, llm: null, heartbeatEveryMs: 200 });
+  const store = s3(rig.server.settings(BUCKET, { prefix: 'mid-job', requestTimeoutMs: 10_000 }));
+  const worker = await startTestWorker({ store, outputDir: join(rig.dir, 'out'), openSource: openJobSource, llm: null, heartbeatEveryMs: 200 });
   try {
-    const handle = await startSummarize(worker.client, { TEMPORAL_TASK_QUEUE: worker.taskQueue }, { source: { kind: 'export', path: exportPath }, delivery: { kind: 'files', dir: join(dir, 'out') } }, 'midjob');
+    const handle = await startSummarize(worker.client, { TEMPORAL_TASK_QUEUE: worker.taskQueue }, { source: { kind: 'export', path: exportPath }, delivery: { kind: 'files', dir: join(rig.dir, 'out') } }, 'midjob');
     const checkpointKey = `jobs/${handle.workflowId}/history/checkpoint.json`;
     const readCheckpoint = async () => {
       const raw = await store.tryGet(checkpointKey).catch(() => null);
@@ -128,7 +108,7 @@ test('the S3 server stopped mid-extraction: the activity fails, retries, and the
       await new Promise((r) => setTimeout(r, 20));
     }
     expect(seen?.pages).toBeGreaterThanOrEqual(2);
-    await server.stop();
+    await rig.server.stop();
 
     // Wait until Temporal has seen the extraction fail on the missing server and scheduled it again.
     let failure = '';
@@ -140,7 +120,7 @@ test('the S3 server stopped mid-extraction: the activity fails, retries, and the
     }
     expect(failure).toMatch(/^S3 at http:\/\/127\.0\.0\.1:\d+ did not answer while (writing|reading) jobs\//);
 
-    await server.start();
+    await rig.server.start();
     const result = await handle.result();
     expect(result.messages).toBe(facts.stored);
     const counts = new Map<number, number>();

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import { findBinary, freePort, isExecutable, waitForPort } from '../../src/devstack';
@@ -117,4 +117,38 @@ export async function startS3Server(opts: { dir: string; readyTimeoutMs?: number
     },
     start,
   };
+}
+
+/** A suite's SeaweedFS with one bucket, in a temporary folder of its own (see {@link useS3Server}). */
+export interface S3Rig {
+  /** The suite's temporary folder (the server's data is in `weed/` under it). */
+  dir: string;
+  server: S3TestServer;
+  /** Closes `store` when the suite ends; returns it. */
+  track<T extends { close(): void }>(store: T): T;
+}
+
+/**
+ * Starts a SeaweedFS with `bucket` before the suite and stops it after, closing every store the suite tracked.
+ * Read its fields inside tests (they are set once `beforeAll` has run).
+ */
+export function useS3Server(dirPrefix: string, bucket: string): S3Rig {
+  const opened: { close(): void }[] = [];
+  const rig = {
+    track<T extends { close(): void }>(store: T): T {
+      opened.push(store);
+      return store;
+    },
+  } as S3Rig;
+  beforeAll(async () => {
+    rig.dir = mkdtempSync(join(tmpdir(), dirPrefix));
+    rig.server = await startS3Server({ dir: join(rig.dir, 'weed') });
+    await rig.server.createBucket(bucket);
+  }, 180_000);
+  afterAll(async () => {
+    for (const s of opened) s.close();
+    await rig.server?.stop();
+    if (rig.dir) rmSync(rig.dir, { recursive: true, force: true });
+  });
+  return rig;
 }
