@@ -8,28 +8,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ChatMessage } from '../../src/domain';
 import { HISTORY_PAGE_SIZE, LocalArtifactStore, S3ArtifactStore, readHistoryPage, writeHistoryPage, type ArtifactStore } from '../../src/store';
 import { startS3Server } from '../../test/support/s3-server';
+import { benchMessage } from './bench-message';
 
 const arg = (name: string, def: number) => Number(process.argv[process.argv.indexOf(name) + 1]) || def;
 const pages = arg('--pages', 40);
 const rounds = arg('--rounds', 3);
 
-function message(id: number): ChatMessage {
-  return {
-    id,
-    chatId: 1987654321,
-    date: new Date(Date.UTC(2026, 10, 2) + id * 7000).toISOString(),
-    sender: { id: `user${100 + (id % 300)}`, name: `Member ${id % 300}` },
-    text: `message ${id}: shipped the onboarding flow, now looking at retries and webhooks? #demo https://example.com/${id}`,
-    links: [`https://example.com/${id}`],
-    ...(id % 3 === 0 ? { replyToId: id - 2 } : {}),
-    reactions: id % 5 === 0 ? [{ emoji: '🔥', count: 3 }] : [],
-  };
-}
 
-const page = Array.from({ length: HISTORY_PAGE_SIZE }, (_, i) => message(i + 1));
+const page = Array.from({ length: HISTORY_PAGE_SIZE }, (_, i) => benchMessage(i + 1));
 
 async function measure(label: string, store: ArtifactStore, round: number): Promise<void> {
   const prefix = `bench/r${round}`;

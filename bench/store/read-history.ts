@@ -7,23 +7,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ChatMessage } from '../../src/domain';
 import { HISTORY_PAGE_SIZE, LocalArtifactStore, readHistory, writeHistoryPage } from '../../src/store';
+import type { ChatMessage } from '../../src/domain';
+import { benchMessage } from './bench-message';
 
 const total = Number(process.argv[process.argv.indexOf('--messages') + 1]) || 500_000;
 
-function message(id: number): ChatMessage {
-  return {
-    id,
-    chatId: 1987654321,
-    date: new Date(Date.UTC(2026, 10, 2) + id * 7000).toISOString(),
-    sender: { id: `user${100 + (id % 300)}`, name: `Member ${id % 300}` },
-    text: `message ${id}: shipped the onboarding flow, now looking at retries and webhooks? #demo https://example.com/${id}`,
-    links: [`https://example.com/${id}`],
-    ...(id % 3 === 0 ? { replyToId: id - 2 } : {}),
-    reactions: id % 5 === 0 ? [{ emoji: '🔥', count: 3 }] : [],
-  };
-}
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'tgpulse-bench-read-'));
@@ -31,7 +20,7 @@ async function main(): Promise<void> {
   const pages = Math.ceil(total / HISTORY_PAGE_SIZE);
   for (let p = 0; p < pages; p++) {
     const batch: ChatMessage[] = [];
-    for (let i = p * HISTORY_PAGE_SIZE; i < Math.min(total, (p + 1) * HISTORY_PAGE_SIZE); i++) batch.push(message(i + 1));
+    for (let i = p * HISTORY_PAGE_SIZE; i < Math.min(total, (p + 1) * HISTORY_PAGE_SIZE); i++) batch.push(benchMessage(i + 1));
     await writeHistoryPage(store, 'h', p, batch);
   }
   const ref = { prefix: 'h', pages, messages: total };
