@@ -87,17 +87,29 @@ export async function startWatchedListener(opts: WatchedListenerOptions): Promis
   const { source, store, cursorKey: key } = opts;
   const recent = new Set<number>();
   let queue: Promise<unknown> = Promise.resolve();
-  /** Resolves true once the message is handed on (or was before), false when it could not be (Temporal down). */
-  const handOn = (message: IncomingTelegramMessage): Promise<boolean> => {
+  /**
+   * Set when a message could not be handed on, until a catch-up hands it on: a live message that came after it
+   * waits for that catch-up too (it is behind the cursor), or it would be answered first.
+   */
+  let blocked = false;
+  /** A live message was held back while blocked: the catch-up that clears the block is followed by another at once. */
+  let heldBack = false;
+  /** Resolves true once the message is handed on (or was before), false when it could not be (Temporal down) or waits for a catch-up. */
+  const handOn = (message: IncomingTelegramMessage, live: boolean): Promise<boolean> => {
     const handed = queue
       .then(async () => {
         if (recent.has(message.id)) return true;
+        if (blocked && live) {
+          heldBack = true;
+          return false;
+        }
         await opts.handle(message);
         recent.add(message.id);
         if (recent.size > RECENT_IDS) recent.delete(recent.values().next().value!);
         return true;
       })
       .catch((err: unknown) => {
+        blocked = true;
         opts.onError?.(err, message);
         return false;
       });
@@ -105,7 +117,7 @@ export async function startWatchedListener(opts: WatchedListenerOptions): Promis
     return handed;
   };
   // A live message that cannot be handed on is not lost: the cursor is behind it, so the next catch-up brings it again.
-  let stopListening: (() => void) | undefined = source.onMessage((message) => void handOn(message));
+  let stopListening: (() => void) | undefined = source.onMessage((message) => void handOn(message, true));
 
   let cursor: UpdatesCursor;
   try {
@@ -121,7 +133,7 @@ export async function startWatchedListener(opts: WatchedListenerOptions): Promis
    * that is never answered (a connection dead in all but name) is given up after `timeoutMs`, its late answer
    * dropped: one hung catch-up must not hold every later one.
    */
-  const catchUp = () =>
+  const catchUp = (): Promise<void> =>
     (catching ??= (async () => {
       let timer: NodeJS.Timeout | undefined;
       try {
@@ -134,12 +146,23 @@ export async function startWatchedListener(opts: WatchedListenerOptions): Promis
         // What the listener holds is handed on first (as handOn would anyway): what is still not handed on, it missed.
         if (diff.messages.length > 0) await queue;
         const missed = diff.messages.filter((m) => !recent.has(m.id)).length;
-        let failed = 0;
-        for (const message of diff.messages) if (!(await handOn(message))) failed++;
-        // The cursor stays where it was until every message is handed on: the next catch-up asks for them again.
-        if (failed > 0) throw new HandOnFailed(failed);
+        // In order, and none after one that could not be handed on: it would overtake it. The cursor stays where
+        // it was until every message is handed on: the next catch-up asks for them again.
+        for (const [i, message] of diff.messages.entries()) {
+          if (!(await handOn(message, false))) throw new HandOnFailed(diff.messages.length - i);
+        }
         cursor = diff.cursor;
         await store.put(key, JSON.stringify(cursor));
+        if (blocked) {
+          blocked = false;
+          // What the listener held back meanwhile is past this catch-up's cursor: fetch it now, not at the next tick.
+          if (heldBack) {
+            setImmediate(() => {
+              if (stopListening) catchUp().catch((err: unknown) => opts.onError?.(err));
+            });
+          }
+          heldBack = false;
+        }
         opts.onCatchUp?.({ ok: true, missed });
       } catch (err) {
         opts.onCatchUp?.({ ok: false });
