@@ -98,9 +98,12 @@ describe('npm run demo', () => {
     const killedAt = performance.now();
     const r = await demo.done;
     expect(r.exitedAt - killedAt).toBeLessThan(PROMPTLY_MS);
-    expect(r.code).toBe(1);
     // Which line depends on whether the exit or the refused connection is noticed first; both name the server.
-    expect(r.stderr).toMatch(/^\[demo\] error: (the Temporal dev server the demo started has stopped \(SIGKILL\); its log: \S+temporal\.log|Temporal at 127\.0\.0\.1:\d+ stopped answering; the demo gives up)$/m);
+    // (Compared together, so that a failure shows what the demo printed.)
+    expect({ code: r.code, stderr: r.stderr }).toEqual({
+      code: 1,
+      stderr: expect.stringMatching(/^\[demo\] error: (the Temporal dev server the demo started has stopped \(SIGKILL\); its log: \S+temporal\.log|Temporal at 127\.0\.0\.1:\d+ stopped answering; the demo gives up)$/m),
+    });
     expect(r.stderr).not.toMatch(/\n\s+at /);
   }, 120_000);
 
