@@ -11,14 +11,11 @@ import { llmSettingsFromConfig } from '../llm';
 import { LocalArtifactStore } from '../store';
 import { connectClient, connectWorker, dataConverterFromConfig, runUrl } from '../temporal';
 import { createGeneralWorker, openJobSource } from '../workers';
+import { DemoStop, explainFailure, serverLost, splitAddress } from './demo-server-loss';
 import { startSummarize } from './jobs';
 import { printResult, watchRun } from './cli/run-output';
 
 const SAMPLE = resolve(__dirname, '../../samples/cohort-export/result.json');
-
-/** How often a server the demo did not start is checked, and how many missed checks mean it is gone. */
-const PROBE_EVERY_MS = 1000;
-const PROBES_MISSED = 3;
 
 const USAGE = `usage: npm run demo -- [--keep] [--temporal <host:port>]
   --keep                 leave the Temporal dev server and its Web UI up after the run, until Ctrl-C
@@ -26,16 +23,6 @@ const USAGE = `usage: npm run demo -- [--keep] [--temporal <host:port>]
 `;
 
 const log = (line: string) => process.stderr.write(`[demo] ${line}\n`);
-
-/** Why the demo stops before its run is done: it prints `message` and exits with `exitCode`. */
-class DemoStop extends Error {
-  constructor(
-    message: string,
-    readonly exitCode: number,
-  ) {
-    super(message);
-  }
-}
 
 interface DemoOptions {
   keep: boolean;
@@ -54,52 +41,6 @@ function parseArgs(argv: string[]): DemoOptions {
     else throw new DemoStop(`unknown argument ${JSON.stringify(arg)}\n${USAGE.trimEnd()}`, 2);
   }
   return opts;
-}
-
-/** Settles with a DemoStop when a server the demo uses goes away, so nothing waits on it for minutes. */
-function serverLost(own: TemporalDevServer | null, address: string, isStopping: () => boolean): Promise<never> {
-  if (own) {
-    return own.exited.then(({ code, signal }) => {
-      if (isStopping()) return new Promise<never>(() => undefined);
-      throw new DemoStop(`the Temporal dev server the demo started has stopped (${signal ?? `exit code ${code}`}); its log: ${own.logFile}`, 1);
-    });
-  }
-  const [host, port] = splitAddress(address);
-  return new Promise<never>((_, reject) => {
-    let missed = 0;
-    const timer = setInterval(() => {
-      void isListening(port, host).then((up) => {
-        missed = up ? 0 : missed + 1;
-        if (missed >= PROBES_MISSED && !isStopping()) {
-          clearInterval(timer);
-          reject(new DemoStop(`Temporal at ${address} stopped answering; the demo gives up`, 1));
-        }
-      });
-    }, PROBE_EVERY_MS);
-    timer.unref();
-  });
-}
-
-/** How long a failed run waits to learn whether its server is gone, which would be the real reason. */
-const CAUSE_GRACE_MS = PROBE_EVERY_MS * (PROBES_MISSED + 1);
-
-/**
- * A run that failed because its server went away fails with a connection error, often a moment before the
- * server is seen gone: report the server, not the symptom. A server still answering means the failure is the run's.
- */
-async function explainFailure(err: unknown, lost: Promise<never>, address: string): Promise<never> {
-  const [host, port] = splitAddress(address);
-  if (await isListening(port, host)) throw err;
-  // How it ended (when the demo started it) arrives with the process's exit; wait a little for the better line.
-  await Promise.race([lost, new Promise<void>((r) => setTimeout(r, CAUSE_GRACE_MS).unref())]);
-  throw new DemoStop(`Temporal at ${address} stopped answering; the demo gives up`, 1);
-}
-
-function splitAddress(address: string): [string, number] {
-  const at = address.lastIndexOf(':');
-  const port = Number(address.slice(at + 1));
-  if (at < 1 || !Number.isInteger(port) || port < 1 || port > 65535) throw new DemoStop(`--temporal ${JSON.stringify(address)} is not host:port (e.g. 127.0.0.1:7233)`, 2);
-  return [address.slice(0, at), port];
 }
 
 /** One `summarizeChat` run over the sample, on a worker of the demo's own task queue. */
@@ -182,7 +123,7 @@ async function main(): Promise<number> {
       TEMPORAL_TASK_QUEUE: taskQueue,
       DATA_DIR: join(workDir, 'data'),
     });
-    const lost = serverLost(own, address, () => stopping);
+    const lost = serverLost({ own, address }, () => stopping);
     lost.catch(() => undefined);
 
     await Promise.race([runSample(config).catch((err: unknown) => explainFailure(err, lost, config.TEMPORAL_ADDRESS)), lost, interrupted]);
