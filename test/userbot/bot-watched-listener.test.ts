@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { botUpdatesCursorKey, HandOnFailed, startWatchedListener, type WatchedListener, type WatchedSource } from '../../src/starters/userbot';
+import { botUpdatesCursorKey, HandOnFailed, startWatchedListener, type WatchedListener, type WatchedListenerOptions, type WatchedSource } from '../../src/starters/userbot';
 import { LocalArtifactStore } from '../../src/store';
 import type { IncomingTelegramMessage, UpdatesCursor } from '../../src/telegram';
 
@@ -67,13 +67,13 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const start = async (handle?: (m: IncomingTelegramMessage) => Promise<unknown>, catchUpTimeoutMs?: number) =>
+const start = async (handle?: (m: IncomingTelegramMessage) => Promise<unknown>, more: Pick<WatchedListenerOptions, 'catchUpTimeoutMs' | 'retryMs'> = {}) =>
   (listener = await startWatchedListener({
     source,
     store,
     cursorKey: KEY,
     watchdogMs: 3_600_000,
-    ...(catchUpTimeoutMs !== undefined ? { catchUpTimeoutMs } : {}),
+    ...more,
     handle: handle ?? ((m) => Promise.resolve(handled.push(m.id))),
     onError: (err, message) => errors.push({ err: err instanceof Error ? err.message : String(err), ...(message ? { message: message.id } : {}) }),
   }));
@@ -111,7 +111,8 @@ test('a reconnect catches up at once', async () => {
 
 test('a message that cannot be handed on is reported with its id, none after it overtakes it, and the next catch-up hands them on in order', async () => {
   let down = true;
-  await start((m) => (m.id === 2 && down ? Promise.reject(new Error('Temporal is down')) : Promise.resolve(handled.push(m.id))));
+  // (The test drives the catch-ups: no retry comes by itself.)
+  await start((m) => (m.id === 2 && down ? Promise.reject(new Error('Temporal is down')) : Promise.resolve(handled.push(m.id))), { retryMs: 3_600_000 });
   source.differences.push(() => Promise.resolve([msg(1), msg(2), msg(3)]));
   await expect(listener!.catchUp()).rejects.toEqual(new HandOnFailed(2));
   expect(handled).toEqual([1]);
@@ -127,7 +128,7 @@ test('a message that cannot be handed on is reported with its id, none after it 
 
 test('a live message after one that could not be handed on waits for the catch-up that hands that one on, and comes right after it', async () => {
   let down = true;
-  await start((m) => (down ? Promise.reject(new Error('Temporal is down')) : Promise.resolve(handled.push(m.id))));
+  await start((m) => (down ? Promise.reject(new Error('Temporal is down')) : Promise.resolve(handled.push(m.id))), { retryMs: 3_600_000 });
   source.live!(msg(1));
   while (errors.length === 0) await new Promise((r) => setImmediate(r));
   down = false;
@@ -144,8 +145,28 @@ test('a live message after one that could not be handed on waits for the catch-u
   expect(errors).toEqual([{ err: 'Temporal is down', message: 1 }]);
 });
 
+test('a message that could not be handed on is tried again by itself soon, then less often, until it goes', async () => {
+  let failures = 3;
+  const attempts: number[] = [];
+  await start((m) => {
+    attempts.push(performance.now());
+    return failures-- > 0 ? Promise.reject(new Error('Temporal is down')) : Promise.resolve(handled.push(m.id));
+  }, { retryMs: 20 });
+  // Each try asks Telegram again from the cursor, which is still behind the message.
+  for (let i = 0; i < 3; i++) source.differences.push(() => Promise.resolve([msg(1)]));
+  source.live!(msg(1));
+  for (let i = 0; i < 1000 && handled.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+  expect(handled).toEqual([1]);
+  expect(attempts).toHaveLength(4);
+  // 20 ms, then 40, then 80: the gaps grow.
+  const gaps = attempts.slice(1).map((t, i) => t - attempts[i]!);
+  expect(gaps[1]!).toBeGreaterThanOrEqual(40 - 5);
+  expect(gaps[2]!).toBeGreaterThanOrEqual(80 - 5);
+  expect(errors.filter((e) => e.message === 1)).toHaveLength(3);
+});
+
 test('a catch-up that gets no answer is given up at its deadline, and the next one is not held by it', async () => {
-  await start(undefined, 50);
+  await start(undefined, { catchUpTimeoutMs: 50 });
   source.differences.push(() => new Promise<never>(() => undefined));
   await expect(listener!.catchUp()).rejects.toThrow(/got no answer within 0.05 s: it is tried again at the next tick/);
   source.differences.push(() => Promise.resolve([msg(9)]));

@@ -14,6 +14,8 @@ export interface WatchedListenerOptions {
   cursorKey: string;
   /** How often the watchdog catches up, in ms (default 30 s). */
   watchdogMs?: number;
+  /** How soon a message that could not be handed on is tried again (a catch-up), in ms, doubling up to `watchdogMs` (default 1 s). */
+  retryMs?: number;
   /** How long one catch-up may take before it is given up (and tried again at the next tick), in ms (default 2 min). */
   catchUpTimeoutMs?: number;
   /** Hears each catch-up's outcome (for metrics and /healthz): `missed`, the messages the live listener had not handed on. */
@@ -50,6 +52,9 @@ export class HandOnFailed extends Error {
 
 /** How many handed-on message ids the process remembers, so a catch-up does not send them again. */
 const RECENT_IDS = 2000;
+
+/** The default of {@link WatchedListenerOptions.retryMs}. */
+const RETRY_MS = 1000;
 
 /** The default of {@link WatchedListenerOptions.catchUpTimeoutMs}. */
 const CATCH_UP_TIMEOUT_MS = 120_000;
@@ -94,6 +99,20 @@ export async function startWatchedListener(opts: WatchedListenerOptions): Promis
   let blocked = false;
   /** A live message was held back while blocked: the catch-up that clears the block is followed by another at once. */
   let heldBack = false;
+  const watchdogMs = opts.watchdogMs ?? 30_000;
+  /** While blocked, a catch-up comes after `retryMs`, then twice that, up to the watchdog's period: not only at its next tick. */
+  let retry: NodeJS.Timeout | undefined;
+  let retryMs = opts.retryMs ?? RETRY_MS;
+  const retrySoon = () => {
+    if (retry || !stopListening) return;
+    retry = setTimeout(() => {
+      retry = undefined;
+      // A failure here blocks again, which schedules the next try.
+      catchUp().catch((err: unknown) => opts.onError?.(err));
+    }, retryMs);
+    retry.unref();
+    retryMs = Math.min(retryMs * 2, watchdogMs);
+  };
   /** Resolves true once the message is handed on (or was before), false when it could not be (Temporal down) or waits for a catch-up. */
   const handOn = (message: IncomingTelegramMessage, live: boolean): Promise<boolean> => {
     const handed = queue
@@ -111,6 +130,7 @@ export async function startWatchedListener(opts: WatchedListenerOptions): Promis
       .catch((err: unknown) => {
         blocked = true;
         opts.onError?.(err, message);
+        retrySoon();
         return false;
       });
     queue = handed;
@@ -155,6 +175,9 @@ export async function startWatchedListener(opts: WatchedListenerOptions): Promis
         await store.put(key, JSON.stringify(cursor));
         if (blocked) {
           blocked = false;
+          clearTimeout(retry);
+          retry = undefined;
+          retryMs = opts.retryMs ?? RETRY_MS;
           // What the listener held back meanwhile is past this catch-up's cursor: fetch it now, not at the next tick.
           if (heldBack) {
             setImmediate(() => {
@@ -186,9 +209,10 @@ export async function startWatchedListener(opts: WatchedListenerOptions): Promis
       opts.onError?.(err);
       if (!(err instanceof HandOnFailed)) source.reconnect().catch((cause: unknown) => opts.onError?.(cause));
     });
-  }, opts.watchdogMs ?? 30_000);
+  }, watchdogMs);
   const quiet = () => {
     clearInterval(timer);
+    clearTimeout(retry);
     stopReconnects();
     stopListening?.();
     stopListening = undefined;
@@ -200,6 +224,7 @@ export async function startWatchedListener(opts: WatchedListenerOptions): Promis
     stop: () =>
       (stopping ??= (async () => {
         clearInterval(timer);
+        clearTimeout(retry);
         stopReconnects();
         // The last catch-up, still listening: the next start replays nothing this process has seen.
         let bound: NodeJS.Timeout | undefined;
