@@ -48,13 +48,16 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** Waits until Temporal's visibility store lists a run as open (it follows a start by a moment). */
-async function listedOpen(workflowId: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    for await (const run of tw.client.workflow.list({ query: `WorkflowId="${workflowId}" AND ExecutionStatus="Running"` })) if (run.workflowId === workflowId) return;
+/** Waits until Temporal's visibility store lists a run as open, or (`open` false) no longer (it follows a start or a close by a moment). */
+async function listedOpen(workflowId: string, open = true): Promise<void> {
+  const end = Date.now() + 60_000;
+  for (;;) {
+    let listed = false;
+    for await (const run of tw.client.workflow.list({ query: `WorkflowId="${workflowId}" AND ExecutionStatus="Running"` })) if (run.workflowId === workflowId) listed = true;
+    if (listed === open) return;
+    if (Date.now() > end) throw new Error(`${workflowId} never showed as ${open ? 'running' : 'closed'}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`${workflowId} never showed as running`);
 }
 
 /** Triggers a schedule and returns the result of the run it started. */
@@ -88,6 +91,8 @@ describe('retention and backups on the real Temporal dev server', () => {
     expect(existsSync(oldOpen)).toBe(true);
 
     await open.terminate('test over');
+    // Retention learns which runs are open from the visibility store, which hears of the close a moment later.
+    await listedOpen(openId, false);
     const after = (await tw.client.workflow.execute('retention', { taskQueue: tw.taskQueue, workflowId: uniqueName('retention'), args: [{ dryRun: false }] })) as RetentionReport;
     expect(after.keptOpen).toEqual([]);
     expect(existsSync(oldOpen)).toBe(false);
