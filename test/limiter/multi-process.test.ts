@@ -36,7 +36,8 @@ describe('one account shared by several OS processes', () => {
       account: 'shared',
       ratePerSecond: 100,
       burst: 5,
-      floodSeconds: 2,
+      // Long enough that the child's exit and this acquire surely fall inside the pause on a busy machine.
+      floodSeconds: 6,
     });
     expect(seen.error).toBe('FloodWaitError');
     expect(seen.pausedUntil).toBeDefined();

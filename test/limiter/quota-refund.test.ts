@@ -62,14 +62,14 @@ describe('a DM or join that never went out uses no quota', () => {
 
   it('gives the DM back when Redis counted it but its reply came too late, and makes no Telegram call', async () => {
     const redis = pool.client();
-    const limiter = createLimiter({ redis, prefix: `${uniqueName('refund')}:`, ...quick, maxDmPerDay: 1, redisTimeoutMs: 300 });
+    const limiter = createLimiter({ redis, prefix: `${uniqueName('refund')}:`, ...quick, maxDmPerDay: 1, redisTimeoutMs: 1000 });
     const commands = redis as unknown as { tgpulseConsumeQuotas: (...args: unknown[]) => Promise<unknown> };
     // Counting itself must exist before it can be slowed: the limiter registers its scripts in its constructor.
     const consume = commands.tgpulseConsumeQuotas.bind(redis);
     let slow = true;
     commands.tgpulseConsumeQuotas = async (...args) => {
       const reply = await consume(...args);
-      if (slow) await new Promise((r) => setTimeout(r, 1500));
+      if (slow) await new Promise((r) => setTimeout(r, 3000));
       return reply;
     };
     const telegram = new FakeTelegram('alice');

@@ -31,7 +31,11 @@ class SlowGuard implements CallGuard {
   constructor(private readonly gapMs: number) {}
   async safeCall<T>(_account: string, _op: TelegramOp, _method: string, fn: () => Promise<T>, opts: SafeCallOptions<T> = {}): Promise<T> {
     const signal = opts.signal;
-    signal?.throwIfAborted();
+    // An abort that came between two calls (while a page was written) is heard here.
+    if (signal?.aborted) {
+      this.abortedAt ??= performance.now();
+      throw signal.reason as Error;
+    }
     await new Promise<void>((resolvePromise, reject) => {
       const t = setTimeout(resolvePromise, this.gapMs);
       signal?.addEventListener('abort', () => {

@@ -25,7 +25,8 @@ import { BOT_ID, SAMPLE, ZONE } from './sample-facts';
 
 /** `list` reads Temporal's visibility store, which follows a change by a moment: ask until it agrees. */
 async function listedAs(tw: TestWorker, scheduleId: string, check: (s: RecapScheduleSummary | undefined) => boolean): Promise<RecapScheduleSummary | undefined> {
-  for (let i = 0; i < 100; i++) {
+  // Schedules are listed from the visibility store, which follows a change by a moment (longer on a busy machine).
+  for (const end = Date.now() + 60_000; Date.now() < end; ) {
     const found = (await listRecapSchedules(tw.client)).find((s) => s.scheduleId === scheduleId);
     if (check(found)) return found;
     await new Promise((r) => setTimeout(r, 100));

@@ -38,8 +38,9 @@ describe('AccountLease: one live connection per account', () => {
 
   test('renewal keeps the lease past its TTL; a stolen lease is reported as lost and never deleted by the old holder', async () => {
     const keys = telegramKeys(`${uniqueName('lease')}:`);
-    const lease = await AccountLease.acquire(redis, keys, 'work', { ttlMs: 200 });
-    await new Promise((r) => setTimeout(r, 450));
+    // Renewed every third of its TTL: a stall of over a second on a busy machine still leaves it held.
+    const lease = await AccountLease.acquire(redis, keys, 'work', { ttlMs: 2000 });
+    await new Promise((r) => setTimeout(r, 4500));
     expect(await redis.pttl(keys.lease('work'))).toBeGreaterThan(0);
     expect(await lease.renew()).toBe(true);
     // Someone else holds it now (as after a long stall past the TTL).
