@@ -86,7 +86,9 @@ function parseCursor(raw: string): UpdatesCursor | string {
  *
  * A catch-up that fails (the server down, a gap) is reported to `onError` and tried again at the next tick; a
  * stored cursor that is unreadable, or ahead of the server's stream (which would hide every message up to it), is
- * reported and replaced by where the stream stands.
+ * reported and replaced by where the stream stands. A message `handle` could not take (Temporal down) is reported
+ * with it; the messages after it wait, and a catch-up brings them all again, in order, after `retryMs`, then less
+ * often.
  */
 export async function startWatchedListener(opts: WatchedListenerOptions): Promise<WatchedListener> {
   const { source, store, cursorKey: key } = opts;
