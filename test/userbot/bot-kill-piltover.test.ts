@@ -3,6 +3,7 @@ import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Api } from 'telegram';
+import { freePort } from '../../src/devstack';
 import { LocalArtifactStore } from '../../src/store';
 import { openJobSource } from '../../src/workers';
 import { exited } from '../support/child-worker';
@@ -36,6 +37,7 @@ let token: string;
 let tw: TestWorker;
 let env: Record<string, string>;
 let child: ChildProcess | undefined;
+let opsPort: number;
 const botFor = new Map<PiltoverUser, Api.User>();
 
 /** The real entry point in bot mode, in its own process (the account reads one request every 2 s: the job is still running when it dies). */
@@ -58,6 +60,7 @@ beforeAll(async () => {
   const login = await runCli(['login', '--session', ACCOUNT, '--phone', owner.phone, '--code', '22222'], piltoverEnv(config));
   if (login.code !== 0) throw new Error(`login failed: ${login.stderr}`);
   // The general worker and the bot's process share the artifact store, as on one host.
+  opsPort = await freePort();
   tw = await startTestWorker({ store: new LocalArtifactStore(join(dir, 'data')), outputDir: join(dir, 'out'), openSource: openJobSource, llm: null });
   env = {
     ...piltoverEnv(config),
@@ -69,7 +72,8 @@ beforeAll(async () => {
     USERBOT_ALLOWLIST: `@${friend.username}`,
     RATE_RPS: '0.5',
     RATE_BURST: '1',
-    ACCOUNT_METRICS_PORT: '0',
+    ACCOUNT_METRICS_PORT: String(opsPort),
+    METRICS_HOST: '127.0.0.1',
     METRICS_PORT: '0',
   };
 });
@@ -85,13 +89,15 @@ afterAll(async () => {
 });
 
 /**
- * A first start takes the bot's update stream from where it stands: talk to it once it says it listens. Its
- * username and the port of its `/metrics`, from that line.
+ * A first start takes the bot's update stream from where it stands: talk to it once it says it listens. The bot's
+ * username, from that line.
  */
-async function listening(): Promise<{ username: string; port: number }> {
+async function listening(): Promise<string> {
   const line = await waitFor('the bot to listen', async () => readFileSync(logFile, 'utf8').split('\n').find((l) => /^tgpulse bot @\S+ listening \(/.test(l)), 150_000);
-  return { username: /^tgpulse bot @(\S+)/.exec(line)![1]!, port: Number(/ on [\d.]+:(\d+)$/.exec(line)![1]) };
+  return /^tgpulse bot @(\S+)/.exec(line)![1]!;
 }
+
+const ops = opsEndpoint(() => opsPort);
 
 const send = (user: PiltoverUser, text: string) => user.client.sendMessage(botFor.get(user)!, { message: text });
 /** What `user` got from the bot after their message `afterId`, oldest first. */
@@ -102,7 +108,7 @@ const isDone = (m: Api.Message) => /^Run 1 done/.test(m.message);
 
 test('the bot killed mid-job and started again: the job delivers once to the owner, messages sent to the bot meanwhile are answered once, a stranger\'s never', async () => {
   child = spawnBot();
-  const { username } = await listening();
+  const username = await listening();
   for (const u of [owner, friend, stranger]) botFor.set(u, await botAs(u, username));
   const start = await send(owner, `/summarize https://t.me/${group} who is blocked`);
   // Any first reply (the status message): the job has started; it may or may not be done by now.
@@ -115,8 +121,7 @@ test('the bot killed mid-job and started again: the job delivers once to the own
   const status = await send(owner, '/status');
   const ignored = await send(stranger, '/help');
   child = spawnBot();
-  const { port } = await listening();
-  const ops = opsEndpoint(() => port);
+  await listening();
 
   await waitFor('the friend\'s /help answer after the restart', async () => (await answers(friend, help.id)).find(isHelp), 150_000);
   await waitFor('the owner\'s /status answer after the restart', async () => (await answers(owner, status.id)).find(isStatus), 150_000);
@@ -141,8 +146,8 @@ test('the bot killed mid-job and started again: the job delivers once to the own
   expect(results.filter((m) => m.message.includes(TITLE))).toHaveLength(1);
   expect(job.filter(isStatus)).toHaveLength(1);
   expect((await answers(friend, help.id)).filter(isHelp)).toHaveLength(1);
-  // The stranger's message was found after the restart (counted by the new process) and left unanswered.
-  expect(await ops.metric('userbot_ignored_messages_total{reason="stranger"}')).toBeGreaterThanOrEqual(1);
+  // The stranger's message was found after the restart (counted once, by the new process) and left unanswered.
+  expect(await ops.metric('userbot_ignored_messages_total{reason="stranger"}')).toBe(1);
   expect(await answers(stranger, ignored.id - 1)).toEqual([]);
   const botId = token.split(':')[0];
   for (const user of [owner, friend]) for (const m of await receivedFrom(user, botFor.get(user)!)) expect(m.senderId?.toString()).toBe(botId);
