@@ -50,15 +50,16 @@ export async function startBotUserbot(opts: BotUserbotOptions): Promise<RunningB
   };
   const worker = await startAccountWorker({ ...common, account: opts.account, open: () => openTelegramAccount(opts.deps), activities: createJobSlotActivities({ slots: opts.jobSlots }) });
   let bot: Awaited<ReturnType<typeof openBotAccount>>;
-  let botWorker: RunningAccountWorker;
   try {
     bot = await openBotAccount(opts.botDeps, opts.token);
-    botWorker = await startAccountWorker({ ...common, account: opts.botDeps.account, open: () => Promise.resolve(bot) });
   } catch (err) {
     await worker.stop();
     throw err;
   }
   const listener = { client: opts.client, taskQueue: opts.taskQueue, account: opts.account, selfId: bot.selfId, allowlist: opts.allowlist, bot: { replyAccount: opts.botDeps.account, ownerId: opts.ownerId } };
+  // The first catch-up runs before the bot's worker takes any reply or status edit: it puts everyone who wrote while
+  // the bot was down, with the access hash this login sees, in the peer cache. A server may tie hashes to the login
+  // (piltover does), and an edit to a hash it refuses fails for good: a job killed mid-run lost its result.
   let watched: WatchedListener;
   try {
     watched = await startWatchedListener({
@@ -72,7 +73,16 @@ export async function startBotUserbot(opts: BotUserbotOptions): Promise<RunningB
       ...(opts.onCatchUp ? { onCatchUp: opts.onCatchUp } : {}),
     });
   } catch (err) {
-    await Promise.all([botWorker.stop(), worker.stop()]);
+    await Promise.all([bot.close(), worker.stop()]);
+    throw err;
+  }
+  let botWorker: RunningAccountWorker;
+  try {
+    botWorker = await startAccountWorker({ ...common, account: opts.botDeps.account, open: () => Promise.resolve(bot) });
+  } catch (err) {
+    // startAccountWorker has closed the bot's account.
+    watched.quiet();
+    await worker.stop();
     throw err;
   }
   const done = Promise.all([worker.done, botWorker.done]).then(() => undefined).finally(() => watched.quiet());
