@@ -1,6 +1,7 @@
 import { defineQuery, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { JobInput, JobProgress, JobResult, TokenUsage } from '../domain';
+import { bestEffortStatus } from './best-effort-status';
 import { accountActivities, extractChat, NON_RETRYABLE } from './extract-chat';
 import { showWaits, withFloodWaits } from './flood-wait';
 import { droppedIdsNote, llmSummarize } from './llm-summary';
@@ -44,7 +45,8 @@ export async function summarizeChat(input: JobInput): Promise<JobResult> {
   // A Telegram delivery goes out through its account's own worker; a status message there shows the job's phase.
   const toTelegram = input.delivery.kind === 'telegram' ? input.delivery : undefined;
   const poster = toTelegram ? accountActivities(toTelegram.account, DELIVERY_OPTIONS) : undefined;
-  const status = (text: string) => (toTelegram && poster ? withFloodWaits(() => poster.postStatus({ chat: toTelegram.chat, statusKey: `status-${jobId}`, text }), onWait) : undefined);
+  // The status message may be gone (deleted by its reader): the summary still goes out.
+  const status = (text: string) => (toTelegram && poster ? bestEffortStatus(() => withFloodWaits(() => poster.postStatus({ chat: toTelegram.chat, statusKey: `status-${jobId}`, text }), onWait)) : undefined);
   await status(`Summarizing "${chat.title}" (${history.messages} history entries: messages and service notices)…`);
   const summarizer = await steps.summarizer();
   let summaryKey: string;

@@ -4,8 +4,8 @@ import { piltoverGroup, piltoverUser, type PiltoverUser } from '../support/pilto
 import { chatMessages, documentName, startUserbotStack, waitFor, type UserbotStack } from './support/userbot-stack';
 
 /**
- * /cancel and /rerun on piltover, with the account's limiter slowed to one request every two seconds so that an
- * extraction of a few requests is still running when the owner cancels it.
+ * /cancel and /rerun on piltover, and a status message deleted mid-job, with the account's limiter slowed to one
+ * request every two seconds so that an extraction of a few requests is still running when the owner acts.
  */
 
 jest.setTimeout(180_000);
@@ -76,4 +76,21 @@ test('/cancel mid-extraction stops the job and its Telegram calls; /rerun runs i
     expect.stringMatching(new RegExp(`^Run 2: https://t.me/${group} "what was noted" — done, ${MESSAGES + 1} messages$`)),
     `Run 1: https://t.me/${group} "what was noted" — cancelled`,
   ]);
+});
+
+test('the owner deletes the status message mid-job: the job still delivers, and the conversation goes on', async () => {
+  const start = await owner.client.sendMessage('me', { message: `/summarize https://t.me/${group} anything new` });
+  const status = await waitFor('the status message', async () => (await savedAfter(start.id)).find((m) => /^Run 3\b/.test(m.message)), 60_000);
+  // Deleted while the job reads (one request every 2 s): its next edits are refused for good.
+  await owner.client.deleteMessages('me', [status.id], { revoke: true });
+  const files = await waitFor('the result files', async () => {
+    const docs = (await savedAfter(start.id)).filter((m) => documentName(m));
+    return docs.length >= 2 ? docs : undefined;
+  }, 120_000);
+  expect(files.map((m) => documentName(m)!.replace(/^.*\./, '')).sort()).toEqual(['json', 'md']);
+  expect((await savedAfter(start.id)).filter((m) => m.message.startsWith(`${TITLE}: digest`))).toHaveLength(1);
+  // The conversation still answers, and remembers the run as done.
+  const runs = await owner.client.sendMessage('me', { message: '/runs' });
+  const listed = await waitFor('/runs', async () => (await savedAfter(runs.id)).find((m) => m.message.startsWith('Run 3:')));
+  expect(listed.message.split('\n')[0]).toMatch(new RegExp(`^Run 3: https://t.me/${group} "anything new" — done, ${MESSAGES + 1} messages$`));
 });

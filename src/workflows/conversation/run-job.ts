@@ -1,5 +1,6 @@
-import { CancellationScope, ChildWorkflowFailure, condition, isCancellation } from '@temporalio/workflow';
+import { CancellationScope, ChildWorkflowFailure, condition, isCancellation, patched } from '@temporalio/workflow';
 import type { ConversationJob, ConversationRun, JobProgress } from '../../domain';
+import { bestEffortStatus } from '../best-effort-status';
 import { withFloodWaits } from '../flood-wait';
 import { jobSlotReply } from '../job-slot-reply';
 import { askJob } from './ask';
@@ -105,7 +106,14 @@ async function runClaimed(ctx: ConversationContext, messageId: number, job: Conv
     shown = text;
     await withFloodWaits(() => tg.postStatus({ chat: input.replyTo, statusKey, text }));
   };
-  await withFloodWaits(() => tg.postStatus({ chat: input.replyTo, statusKey, text: shown }));
+  try {
+    await withFloodWaits(() => tg.postStatus({ chat: input.replyTo, statusKey, text: shown }));
+  } catch (err) {
+    // Nothing was started: the run must not stay "running" in /status and /runs.
+    run.state = 'failed';
+    run.error = oneLine(err);
+    throw err;
+  }
   let finished = false;
   const watcher = (async () => {
     let first: ProgressSample | undefined;
@@ -123,7 +131,9 @@ async function runClaimed(ctx: ConversationContext, messageId: number, job: Conv
         // A wait or another phase: the rate measured before it says nothing of what follows.
         first = undefined;
       }
-      await showStatus(statusText(run, progress, eta));
+      // A failed edit (the status message deleted) must not end the watch: a failure left here would be an
+      // unhandled rejection, which stalls the whole conversation.
+      await bestEffortStatus(() => showStatus(statusText(run, progress, eta)));
     }
   })();
   const scope = new CancellationScope();
@@ -136,7 +146,10 @@ async function runClaimed(ctx: ConversationContext, messageId: number, job: Conv
     finished = true;
     await watcher;
     await release();
-    await showStatus(outcome.status);
+    // The result goes out even when the status cannot say "done" (its message deleted). Runs from before this
+    // replay as they ran: a failed final edit failed the run.
+    if (patched('conversation-status-best-effort')) await bestEffortStatus(() => showStatus(outcome.status));
+    else await showStatus(outcome.status);
     await outcome.after?.();
   } catch (err) {
     if (isCancellation(err) || (err instanceof ChildWorkflowFailure && isCancellation(err.cause))) {
