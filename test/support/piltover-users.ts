@@ -84,3 +84,17 @@ export async function piltoverGroup(owner: PiltoverUser, title: string, members:
   }
   return { channel, id: Number(channel.id.toString()), username };
 }
+
+/** The account `username` as `client` sees it (with the access hash this client was given). */
+export async function resolveUser(client: TelegramClient, username: string): Promise<Api.User> {
+  const resolved = await client.invoke(new Api.contacts.ResolveUsername({ username }));
+  const user = resolved.users.find((u): u is Api.User => u instanceof Api.User);
+  if (!user) throw new Error(`@${username} is not a user on this server`);
+  return user;
+}
+
+/** What `client` received in its direct chat with `peer` (its own messages left out), oldest first. */
+export async function receivedFrom(client: TelegramClient, peer: Parameters<TelegramClient['getMessages']>[0], limit = 80): Promise<Api.Message[]> {
+  const list = await client.getMessages(peer, { limit });
+  return [...list].filter((m): m is Api.Message => m instanceof Api.Message && !m.out).reverse();
+}

@@ -1,8 +1,8 @@
 import { Api } from 'telegram';
 import { userbotIgnoredMessages, botUpdatesCursorKey } from '../../src/starters/userbot';
 import { botAccountName } from '../../src/telegram';
-import { piltoverUser, type PiltoverUser } from '../support/piltover-users';
-import { botAs, receivedFrom, startBotStack, type BotStack } from './support/bot-stack';
+import { piltoverUser, receivedFrom, resolveUser, type PiltoverUser } from '../support/piltover-users';
+import { startBotStack, type BotStack } from './support/bot-stack';
 import { waitFor } from './support/userbot-stack';
 
 /**
@@ -24,7 +24,7 @@ beforeAll(async () => {
   [owner, friend, stranger] = await Promise.all([piltoverUser('Olga'), piltoverUser('Fred'), piltoverUser('Stan')]);
   stack = await startBotStack({ owner, account: 'catcher', allow: `@${friend.username}` });
   username = stack.bot.botUsername!;
-  for (const u of [owner, friend, stranger]) botFor.set(u, await botAs(u, username));
+  for (const u of [owner, friend, stranger]) botFor.set(u, await resolveUser(u.client, username));
 });
 
 afterAll(async () => {
@@ -33,7 +33,7 @@ afterAll(async () => {
 });
 
 const send = (user: PiltoverUser, text: string) => user.client.sendMessage(botFor.get(user)!, { message: text });
-const received = (user: PiltoverUser) => receivedFrom(user, botFor.get(user)!);
+const received = (user: PiltoverUser) => receivedFrom(user.client, botFor.get(user)!);
 const answers = async (user: PiltoverUser, afterId: number, match: (text: string) => boolean) => (await received(user)).filter((m) => m.id > afterId && match(m.message));
 const isHelp = (t: string) => t.includes('/summarize <chat>');
 const isRuns = (t: string) => t === 'No runs yet.';

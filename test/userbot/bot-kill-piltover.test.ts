@@ -8,11 +8,11 @@ import { LocalArtifactStore } from '../../src/store';
 import { openJobSource } from '../../src/workers';
 import { exited } from '../support/child-worker';
 import { runCli } from '../support/cli';
-import { piltoverGroup, piltoverUser, type PiltoverUser } from '../support/piltover-users';
+import { piltoverGroup, piltoverUser, receivedFrom, resolveUser, type PiltoverUser } from '../support/piltover-users';
 import { testStack } from '../support/stack';
 import { startTestWorker, type TestWorker } from '../support/worker';
 import { piltoverConfig, piltoverEnv } from '../telegram-pipeline/support/piltover-pipeline';
-import { botAs, newBot, receivedFrom } from './support/bot-stack';
+import { newBot } from './support/bot-stack';
 import { opsEndpoint } from './support/ops-endpoint';
 import { documentName, waitFor } from './support/userbot-stack';
 
@@ -101,7 +101,7 @@ const ops = opsEndpoint(() => opsPort);
 
 const send = (user: PiltoverUser, text: string) => user.client.sendMessage(botFor.get(user)!, { message: text });
 /** What `user` got from the bot after their message `afterId`, oldest first. */
-const answers = async (user: PiltoverUser, afterId: number) => (await receivedFrom(user, botFor.get(user)!)).filter((m) => m.id > afterId);
+const answers = async (user: PiltoverUser, afterId: number) => (await receivedFrom(user.client, botFor.get(user)!)).filter((m) => m.id > afterId);
 const isHelp = (m: Api.Message) => m.message.includes('/summarize <chat>');
 const isStatus = (m: Api.Message) => /^(Nothing is running\.|Run 1: \S+ — running)$/.test(m.message);
 const isDone = (m: Api.Message) => /^Run 1 done/.test(m.message);
@@ -109,7 +109,7 @@ const isDone = (m: Api.Message) => /^Run 1 done/.test(m.message);
 test('the bot killed mid-job and started again: the job delivers once to the owner, messages sent to the bot meanwhile are answered once, a stranger\'s never', async () => {
   child = spawnBot();
   const username = await listening();
-  for (const u of [owner, friend, stranger]) botFor.set(u, await botAs(u, username));
+  for (const u of [owner, friend, stranger]) botFor.set(u, await resolveUser(u.client, username));
   const start = await send(owner, `/summarize https://t.me/${group} who is blocked`);
   // Any first reply (the status message): the job has started; it may or may not be done by now.
   await waitFor('the bot\'s first reply to /summarize', async () => (await answers(owner, start.id))[0], 120_000);
@@ -150,5 +150,5 @@ test('the bot killed mid-job and started again: the job delivers once to the own
   expect(await ops.metric('userbot_ignored_messages_total{reason="stranger"}')).toBe(1);
   expect(await answers(stranger, ignored.id - 1)).toEqual([]);
   const botId = token.split(':')[0];
-  for (const user of [owner, friend]) for (const m of await receivedFrom(user, botFor.get(user)!)) expect(m.senderId?.toString()).toBe(botId);
+  for (const user of [owner, friend]) for (const m of await receivedFrom(user.client, botFor.get(user)!)) expect(m.senderId?.toString()).toBe(botId);
 });

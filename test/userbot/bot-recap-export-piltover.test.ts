@@ -1,7 +1,7 @@
 import { Api } from 'telegram';
 import { lastCompletedWeek } from '../../src/recap';
-import { piltoverGroup, piltoverUser, type PiltoverUser } from '../support/piltover-users';
-import { botAs, receivedFrom, startBotStack, type BotStack } from './support/bot-stack';
+import { piltoverGroup, piltoverUser, receivedFrom, resolveUser, type PiltoverUser } from '../support/piltover-users';
+import { startBotStack, type BotStack } from './support/bot-stack';
 import { chatMessages, documentName, waitFor } from './support/userbot-stack';
 
 /**
@@ -30,7 +30,7 @@ beforeAll(async () => {
   savedBefore = (await chatMessages(owner, 'me', 5)).at(-1)?.id ?? 0;
   stack = await startBotStack({ owner, account: 'recapreader', allow: `@${friend.username}` });
   botId = stack.token.split(':')[0]!;
-  for (const u of [owner, friend]) botFor.set(u, await botAs(u, stack.bot.botUsername!));
+  for (const u of [owner, friend]) botFor.set(u, await resolveUser(u.client, stack.bot.botUsername!));
 });
 
 afterAll(async () => {
@@ -39,19 +39,13 @@ afterAll(async () => {
 });
 
 const send = (user: PiltoverUser, text: string) => user.client.sendMessage(botFor.get(user)!, { message: text });
-const after = async (user: PiltoverUser, id: number) => (await receivedFrom(user, botFor.get(user)!)).filter((m) => m.id > id);
+const after = async (user: PiltoverUser, id: number) => (await receivedFrom(user.client, botFor.get(user)!)).filter((m) => m.id > id);
 const download = async (user: PiltoverUser, m: Api.Message) => ((await user.client.downloadMedia(m, {})) as Buffer).toString('utf8');
 
 /** Nothing reached either user from the reading account: not the friend's chat with the owner, not the owner's Saved Messages. */
 async function readerSaidNothing(): Promise<void> {
-  const toFriend = await friend.client.getMessages(await ownerAs(friend), { limit: 20 });
-  expect([...toFriend].filter((m) => m instanceof Api.Message && !m.out)).toEqual([]);
+  expect(await receivedFrom(friend.client, await resolveUser(friend.client, owner.username), 20)).toEqual([]);
   expect((await chatMessages(owner, 'me', 20)).filter((m) => m.id > savedBefore)).toEqual([]);
-}
-
-async function ownerAs(user: PiltoverUser): Promise<Api.User> {
-  const resolved = await user.client.invoke(new Api.contacts.ResolveUsername({ username: owner.username }));
-  return resolved.users.find((u): u is Api.User => u instanceof Api.User)!;
 }
 
 test('/recap <chat> last from the friend: the status and the recap (the infographic with its caption) reach the friend\'s chat with the bot, from the bot', async () => {

@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Api, type TelegramClient } from 'telegram';
+import type { TelegramClient } from 'telegram';
 import { freeServerPort, killPiltover, startPiltover, stopPiltover, type PiltoverInfo } from '../support/piltover';
-import { piltoverClient, piltoverUser, type PiltoverUser } from '../support/piltover-users';
+import { piltoverClient, piltoverUser, receivedFrom, resolveUser, type PiltoverUser } from '../support/piltover-users';
 import { startBotStack, type BotStack } from './support/bot-stack';
 import { waitFor } from './support/userbot-stack';
 
@@ -43,15 +43,9 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-async function botAs(client: TelegramClient): Promise<Api.User> {
-  const resolved = await client.invoke(new Api.contacts.ResolveUsername({ username }));
-  return resolved.users.find((u): u is Api.User => u instanceof Api.User)!;
-}
+const botAs = (client: TelegramClient) => resolveUser(client, username);
 
-async function answersIn(client: TelegramClient): Promise<Api.Message[]> {
-  const list = await client.getMessages(await botAs(client), { limit: 50 });
-  return [...list].filter((m): m is Api.Message => m instanceof Api.Message && !m.out).reverse();
-}
+const answersIn = async (client: TelegramClient) => receivedFrom(client, await botAs(client));
 
 test('piltover killed under the bot: its catch-ups fail meanwhile, and once the server is back the bot answers, once each', async () => {
   await friend.client.sendMessage(await botAs(friend.client), { message: '/status' });

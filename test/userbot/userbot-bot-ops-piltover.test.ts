@@ -2,13 +2,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Api } from 'telegram';
 import { freePort } from '../../src/devstack';
 import { LocalArtifactStore } from '../../src/store';
 import { openJobSource } from '../../src/workers';
 import { exited } from '../support/child-worker';
 import { runCli } from '../support/cli';
-import { piltoverUser, type PiltoverUser } from '../support/piltover-users';
+import { piltoverUser, receivedFrom, type PiltoverUser } from '../support/piltover-users';
 import { testStack } from '../support/stack';
 import { startTestWorker, type TestWorker } from '../support/worker';
 import { piltoverConfig, piltoverEnv } from '../telegram-pipeline/support/piltover-pipeline';
@@ -76,10 +75,7 @@ afterAll(async () => {
 const { get, metric } = opsEndpoint(() => opsPort);
 
 /** What `user` got from the bot in their direct chat with it. */
-async function fromBot(user: PiltoverUser): Promise<Api.Message[]> {
-  const list = await user.client.getMessages(`@${botUsername}`, { limit: 50 });
-  return [...list].filter((m): m is Api.Message => m instanceof Api.Message && !m.out);
-}
+const fromBot = (user: PiltoverUser) => receivedFrom(user.client, `@${botUsername}`);
 
 test('bot mode: the stranger counted and not answered, the owner counted as handed on, both workers in /healthz', async () => {
   expect(readFileSync(logFile, 'utf8')).toContain(`/metrics and /healthz on 127.0.0.1:${opsPort}`);

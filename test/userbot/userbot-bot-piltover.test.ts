@@ -11,7 +11,7 @@ import { LocalArtifactStore } from '../../src/store';
 import { accountDepsFromConfig, botAccountName } from '../../src/telegram';
 import { openJobSource } from '../../src/workers';
 import { runCli } from '../support/cli';
-import { piltoverGroup, piltoverUser, type PiltoverUser } from '../support/piltover-users';
+import { piltoverGroup, piltoverUser, receivedFrom, type PiltoverUser } from '../support/piltover-users';
 import { testStack } from '../support/stack';
 import { startTestWorker, type TestWorker } from '../support/worker';
 import { piltoverConfig, piltoverEnv } from '../telegram-pipeline/support/piltover-pipeline';
@@ -89,10 +89,7 @@ afterAll(async () => {
 });
 
 /** What `user` got from the bot in their direct chat with it, oldest first. */
-async function fromBot(user: PiltoverUser): Promise<Api.Message[]> {
-  const list = await user.client.getMessages(`@${bot.botUsername!}`, { limit: 50 });
-  return [...list].filter((m): m is Api.Message => m instanceof Api.Message && !m.out).reverse();
-}
+const fromBot = (user: PiltoverUser) => receivedFrom(user.client, `@${bot.botUsername!}`);
 
 /** What `user` got from the owner's account in a direct chat: the bot answers, the account must not. */
 async function fromOwner(user: PiltoverUser): Promise<Api.Message[]> {

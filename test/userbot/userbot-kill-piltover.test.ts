@@ -2,12 +2,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Api } from 'telegram';
 import { LocalArtifactStore } from '../../src/store';
 import { openJobSource } from '../../src/workers';
 import { exited } from '../support/child-worker';
 import { runCli } from '../support/cli';
-import { piltoverGroup, piltoverUser, type PiltoverUser } from '../support/piltover-users';
+import { piltoverGroup, piltoverUser, receivedFrom, resolveUser, type PiltoverUser } from '../support/piltover-users';
 import { testStack } from '../support/stack';
 import { startTestWorker, type TestWorker } from '../support/worker';
 import { piltoverConfig, piltoverEnv } from '../telegram-pipeline/support/piltover-pipeline';
@@ -64,15 +63,9 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-async function ownerAs(user: PiltoverUser): Promise<Api.User> {
-  const resolved = await user.client.invoke(new Api.contacts.ResolveUsername({ username: owner.username }));
-  return resolved.users.find((u): u is Api.User => u instanceof Api.User)!;
-}
+const ownerAs = (user: PiltoverUser) => resolveUser(user.client, owner.username);
 
-async function repliesTo(user: PiltoverUser): Promise<Api.Message[]> {
-  const list = await user.client.getMessages(await ownerAs(user), { limit: 50 });
-  return [...list].filter((m): m is Api.Message => m instanceof Api.Message && !m.out).reverse();
-}
+const repliesTo = async (user: PiltoverUser) => receivedFrom(user.client, await ownerAs(user));
 
 /** A first start takes the update stream from where it stands: talk to it once it says it listens. */
 const listening = () => waitFor('the userbot to listen', async () => (readFileSync(logFile, 'utf8').includes(' listening (owner ') ? true : undefined), 120_000);

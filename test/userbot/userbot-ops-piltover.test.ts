@@ -10,7 +10,7 @@ import { openJobSource } from '../../src/workers';
 import { exited } from '../support/child-worker';
 import { runCli } from '../support/cli';
 import { freeServerPort, startPiltover, stopPiltover, type PiltoverInfo } from '../support/piltover';
-import { piltoverClient, piltoverUser, type PiltoverUser } from '../support/piltover-users';
+import { piltoverClient, piltoverUser, receivedFrom, resolveUser, type PiltoverUser } from '../support/piltover-users';
 import { testStack } from '../support/stack';
 import { startTestWorker, type TestWorker } from '../support/worker';
 import { piltoverConfig, piltoverEnv } from '../telegram-pipeline/support/piltover-pipeline';
@@ -86,16 +86,10 @@ afterAll(async () => {
 
 const { get, metric } = opsEndpoint(() => opsPort);
 
-async function ownerAs(client: TelegramClient): Promise<Api.User> {
-  const resolved = await client.invoke(new Api.contacts.ResolveUsername({ username: owner.username }));
-  return resolved.users.find((u): u is Api.User => u instanceof Api.User)!;
-}
+const ownerAs = (client: TelegramClient) => resolveUser(client, owner.username);
 
 /** What `client` received from the owner's account in their direct chat. */
-async function repliesIn(client: TelegramClient): Promise<Api.Message[]> {
-  const list = await client.getMessages(await ownerAs(client), { limit: 50 });
-  return [...list].filter((m): m is Api.Message => m instanceof Api.Message && !m.out);
-}
+const repliesIn = async (client: TelegramClient) => receivedFrom(client, await ownerAs(client));
 
 /** The userbot's answer to `sent` in the owner's Saved Messages, as `client` (the owner's phone) sees them. */
 async function answerTo(sent: Api.Message, text: string, client = owner.client): Promise<Api.Message> {

@@ -1,7 +1,7 @@
 import { Api } from 'telegram';
 import { conversationWorkflowId } from '../../src/domain';
 import { handleMessage, parseAllowlist, userbotIgnoredMessages } from '../../src/starters/userbot';
-import { piltoverGroup, piltoverUser, type PiltoverUser } from '../support/piltover-users';
+import { piltoverGroup, piltoverUser, receivedFrom, resolveUser, type PiltoverUser } from '../support/piltover-users';
 import { chatMessages, documentName, startUserbotStack, waitFor, type UserbotStack } from './support/userbot-stack';
 
 /**
@@ -46,8 +46,7 @@ const ownerAs = new Map<PiltoverUser, Api.User>();
 async function ownerEntity(user: PiltoverUser): Promise<Api.User> {
   let entity = ownerAs.get(user);
   if (!entity) {
-    const resolved = await user.client.invoke(new Api.contacts.ResolveUsername({ username: owner.username }));
-    entity = resolved.users.find((u): u is Api.User => u instanceof Api.User && Number(u.id.toString()) === owner.id)!;
+    entity = await resolveUser(user.client, owner.username);
     ownerAs.set(user, entity);
   }
   return entity;
@@ -60,8 +59,7 @@ async function dm(user: PiltoverUser, message: string): Promise<Api.Message> {
 
 /** Replies `user` got in its direct chat with the account. */
 async function repliesTo(user: PiltoverUser): Promise<Api.Message[]> {
-  const list = await user.client.getMessages(await ownerEntity(user), { limit: 50 });
-  return [...list].filter((m): m is Api.Message => m instanceof Api.Message && !m.out).reverse();
+  return receivedFrom(user.client, await ownerEntity(user));
 }
 
 describe('the userbot on a real MTProto server', () => {

@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Api, type TelegramClient } from 'telegram';
+import type { TelegramClient } from 'telegram';
 import { freeServerPort, killPiltover, startPiltover, stopPiltover, type PiltoverInfo } from '../support/piltover';
-import { piltoverClient, piltoverUser, type PiltoverUser } from '../support/piltover-users';
+import { piltoverClient, piltoverUser, receivedFrom, resolveUser, type PiltoverUser } from '../support/piltover-users';
 import { startUserbotStack, waitFor, type UserbotStack } from './support/userbot-stack';
 
 /**
@@ -42,15 +42,9 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-async function ownerAs(client: TelegramClient): Promise<Api.User> {
-  const resolved = await client.invoke(new Api.contacts.ResolveUsername({ username: owner.username }));
-  return resolved.users.find((u): u is Api.User => u instanceof Api.User)!;
-}
+const ownerAs = (client: TelegramClient) => resolveUser(client, owner.username);
 
-async function repliesIn(client: TelegramClient): Promise<Api.Message[]> {
-  const list = await client.getMessages(await ownerAs(client), { limit: 50 });
-  return [...list].filter((m): m is Api.Message => m instanceof Api.Message && !m.out).reverse();
-}
+const repliesIn = async (client: TelegramClient) => receivedFrom(client, await ownerAs(client));
 
 test('piltover killed and restarted under the userbot: messages sent after the restart are answered, once each', async () => {
   await friend.client.sendMessage(await ownerAs(friend.client), { message: '/status' });

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NativeConnection } from '@temporalio/worker';
 import type Redis from 'ioredis';
-import { Api } from 'telegram';
 import { NewMessage, type NewMessageEvent } from 'telegram/events';
 import { createJobSlots, createLimiter, createLimiterRedis } from '../../../src/limiter';
 import { parseAllowlist, startBotUserbot, type BotUserbotOptions, type RunningBotUserbot } from '../../../src/starters/userbot';
@@ -119,16 +118,4 @@ export async function startBotStack(opts: { owner: PiltoverUser; account: string
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-/** The bot as `user` sees it (their own access hash). */
-export async function botAs(user: PiltoverUser, username: string): Promise<Api.User> {
-  const resolved = await user.client.invoke(new Api.contacts.ResolveUsername({ username }));
-  return resolved.users.find((u): u is Api.User => u instanceof Api.User)!;
-}
-
-/** What `user` got in their direct chat with the bot (`bot`), oldest first, whoever sent it. */
-export async function receivedFrom(user: PiltoverUser, bot: Api.User, limit = 80): Promise<Api.Message[]> {
-  const list = await user.client.getMessages(bot, { limit });
-  return [...list].filter((m): m is Api.Message => m instanceof Api.Message && !m.out).reverse();
 }
